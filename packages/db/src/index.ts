@@ -1,0 +1,13 @@
+export { createDb, type DbOptions, pingDb, type Sql, type TransactionSql } from './client'
+export { type MigrateOptions, migrate, quoteIdent, readMigrations } from './migrate'
+export {
+  type EnsureSchemasOptions,
+  ensureDatabase,
+  ensureSchemas,
+  roleOf,
+  roleUrl,
+  SCHEMAS,
+  type SchemaName,
+  withDatabase,
+} from './setup'
+export { type TransactionOptions, withTransaction } from './tx'

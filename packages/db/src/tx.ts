@@ -1,0 +1,50 @@
+import { tracer } from '@careforall/otel'
+import { SpanStatusCode } from '@opentelemetry/api'
+import type { Sql, TransactionSql } from './client'
+
+/** SQLSTATEs worth retrying the whole transaction for: serialization failure and deadlock. */
+const RETRYABLE = new Set(['40001', '40P01'])
+
+export interface TransactionOptions {
+  /** How many times to re-run the whole transaction after a serialization failure. */
+  retries?: number
+  isolation?: 'read committed' | 'repeatable read' | 'serializable'
+  /** Span name, e.g. `pledge.create`. */
+  name?: string
+}
+
+/**
+ * Runs `work` in one transaction, traced as a span, re-running it from the start when PostgreSQL
+ * reports a serialization failure or deadlock (the work must therefore be free of outside effects,
+ * which is what the outbox is for). If retries run out, the 40001 surfaces and the HTTP layer
+ * answers it as a retryable conflict.
+ */
+export async function withTransaction<T>(
+  sql: Sql,
+  work: (tx: TransactionSql) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  const retries = options.retries ?? 3
+  const begin = options.isolation ? `isolation level ${options.isolation}` : ''
+  return tracer.startActiveSpan(`db.transaction ${options.name ?? ''}`.trim(), async (span) => {
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const result = (await sql.begin(begin, work)) as T
+          span.setAttribute('db.transaction.attempts', attempt + 1)
+          return result
+        } catch (error) {
+          const code = (error as { code?: string }).code
+          if (!code || !RETRYABLE.has(code) || attempt >= retries) throw error
+          await Bun.sleep(5 * 2 ** attempt + Math.random() * 10)
+        }
+      }
+    } catch (error) {
+      span.recordException(error as Error)
+      span.setStatus({ code: SpanStatusCode.ERROR })
+      throw error
+    } finally {
+      span.end()
+    }
+  })
+}

@@ -1,0 +1,102 @@
+import type { Logger } from '@careforall/logger'
+import { httpInstrumentationMiddleware } from '@hono/otel'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context, MiddlewareHandler } from 'hono'
+import { requestId } from 'hono/request-id'
+import { BadRequestError, mapError } from './errors'
+import { type ReadinessChecks, registerOps } from './ops'
+import { problemResponse, statusProblem } from './problem'
+import type { AppEnv, AppOpenAPI } from './types'
+
+export interface CreateAppOptions {
+  /** `campaign-service`, …: names logs, spans and the OpenAPI document. */
+  service: string
+  version?: string
+  description?: string
+  logger: Logger
+  /** Dependencies `/ready` checks (`postgres`, `rabbitmq`, `redis`, upstreams, …). */
+  readiness?: ReadinessChecks
+}
+
+/** Query-string parameters that carry secrets: redacted in logs and spans. */
+const SECRET_PARAMS = /([?&](?:token|receiptToken)=)[^&]*/g
+
+export function redactUrl(pathWithQuery: string): string {
+  return pathWithQuery.replace(SECRET_PARAMS, '$1[redacted]')
+}
+
+/**
+ * A router whose Zod validation failures become the platform's 400 problem (the default hook),
+ * for the per-resource routers that `createApp()`'s app mounts.
+ */
+export function createRouter(): AppOpenAPI {
+  return new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook })
+}
+
+function validationHook(
+  result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } },
+  c: Context<AppEnv>,
+): Response | undefined {
+  if (result.success || !result.error) return undefined
+  const errors = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }))
+  const error = new BadRequestError('The request is invalid', { errors })
+  const { problem } = mapError(error, c.get('requestId'))
+  return problemResponse({
+    ...problem,
+    type: 'https://careforall.dev/problems/validation-failed',
+    title: 'Validation Failed',
+  })
+}
+
+/**
+ * The one way a service builds its Hono app: request id, trace span and RED metrics, one log line
+ * per request, problem+json for every error (5xx masked), a Zod default hook, not-found, and the
+ * operational routes (`/health`, `/ready`, `/metrics`, `/openapi.json`, `/docs`).
+ */
+export function createApp(options: CreateAppOptions): AppOpenAPI {
+  const app = createRouter()
+  app.use(
+    '*',
+    requestId({ limitLength: 128 }),
+    httpInstrumentationMiddleware({
+      serviceName: options.service,
+      ...(options.version ? { serviceVersion: options.version } : {}),
+      spanNameFactory: (c) => `${c.req.method} ${c.req.routePath}`,
+    }),
+    requestLogger(options.logger),
+  )
+  app.notFound((c) => statusProblem(c, 404, `No route for ${c.req.method} ${c.req.path}`))
+  app.onError((error, c) => {
+    const { problem, headers, unexpected } = mapError(error, c.get('requestId'))
+    const logger = c.get('logger') ?? options.logger
+    if (unexpected) logger.error({ err: error }, 'request failed')
+    return problemResponse(problem, headers)
+  })
+  registerOps(app, options)
+  return app
+}
+
+function requestLogger(base: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now()
+    const logger = base.child({ requestId: c.get('requestId') })
+    c.set('logger', logger)
+    await next()
+    const path = new URL(c.req.url)
+    if (path.pathname === '/health' || path.pathname === '/metrics') return
+    const user = c.get('user')
+    logger.info(
+      {
+        method: c.req.method,
+        path: redactUrl(path.pathname + path.search),
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        ...(user ? { userId: user.id } : {}),
+      },
+      'request completed',
+    )
+  }
+}

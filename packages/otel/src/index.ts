@@ -1,0 +1,9 @@
+export { durationBuckets, meter, tracer } from './instruments'
+export { contextFromHeaders, injectTraceHeaders, traceHeaders } from './propagation'
+export {
+  metricsText,
+  shutdownTelemetry,
+  startTelemetry,
+  type TelemetryOptions,
+  telemetryStarted,
+} from './sdk'
