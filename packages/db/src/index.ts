@@ -1,5 +1,6 @@
 export { createDb, type DbOptions, pingDb, type Sql, type TransactionSql } from './client'
 export { type MigrateOptions, migrate, quoteIdent, readMigrations } from './migrate'
+export { type MigrationSet, type OpenDatabaseOptions, openDatabase } from './open'
 export {
   type EnsureSchemasOptions,
   ensureDatabase,

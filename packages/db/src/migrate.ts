@@ -9,6 +9,12 @@ export interface MigrateOptions {
   schema: string
   /** Folder of numbered plain-SQL files: `001_init.sql`, `002_add_index.sql`, … */
   dir: string
+  /**
+   * Whose migrations these are: `service` for the service's own folder, or a shared package's
+   * name (`messaging` ships the outbox and inbox tables every service needs). Each module
+   * numbers its files independently.
+   */
+  module?: string
   logger?: Logger
 }
 
@@ -49,18 +55,22 @@ export async function readMigrations(dir: string): Promise<Migration[]> {
  */
 export async function migrate(sql: Sql, options: MigrateOptions): Promise<number> {
   const migrations = await readMigrations(options.dir)
+  const module = options.module ?? 'service'
   return sql.begin(async (lockTx) => {
     // A transaction-scoped lock: released however this ends, even if the process dies.
     await lockTx`select pg_advisory_xact_lock(hashtext(${`careforall.migrate.${options.schema}`}))`
     await lockTx.unsafe(`
       create table if not exists ${quoteIdent(options.schema)}.schema_migrations (
-        version integer primary key,
+        module text not null,
+        version integer not null,
         name text not null,
         checksum text not null,
-        applied_at timestamptz not null default now()
+        applied_at timestamptz not null default now(),
+        primary key (module, version)
       )`)
     const applied = await lockTx.unsafe<{ version: number; checksum: string }[]>(
-      `select version, checksum from ${quoteIdent(options.schema)}.schema_migrations order by version`,
+      `select version, checksum from ${quoteIdent(options.schema)}.schema_migrations where module = $1 order by version`,
+      [module],
     )
     const byVersion = new Map(applied.map((row) => [row.version, row.checksum]))
     let count = 0
@@ -68,18 +78,20 @@ export async function migrate(sql: Sql, options: MigrateOptions): Promise<number
       const checksum = byVersion.get(migration.version)
       if (checksum !== undefined) {
         if (checksum !== migration.checksum) {
-          throw new Error(`migration ${migration.version}_${migration.name} changed after it was applied`)
+          throw new Error(
+            `migration ${module}/${migration.version}_${migration.name} changed after it was applied`,
+          )
         }
         continue
       }
       await lockTx.savepoint(async (tx) => {
         await tx.unsafe(migration.sql)
         await tx.unsafe(
-          `insert into ${quoteIdent(options.schema)}.schema_migrations (version, name, checksum) values ($1, $2, $3)`,
-          [migration.version, migration.name, migration.checksum],
+          `insert into ${quoteIdent(options.schema)}.schema_migrations (module, version, name, checksum) values ($1, $2, $3, $4)`,
+          [module, migration.version, migration.name, migration.checksum],
         )
       })
-      options.logger?.info({ version: migration.version, name: migration.name }, 'migration applied')
+      options.logger?.info({ module, version: migration.version, name: migration.name }, 'migration applied')
       count++
     }
     return count

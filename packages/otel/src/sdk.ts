@@ -46,7 +46,9 @@ export function startTelemetry(options: TelemetryOptions): void {
   const spanProcessors = [...(options.spanProcessors ?? [])]
   if (options.otlpEndpoint) {
     const base = options.otlpEndpoint.replace(/\/$/, '')
-    spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${base}/v1/traces` }) }))
+    spanProcessors.push(
+      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${base}/v1/traces` }) }),
+    )
     metricReaders.push(
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }),

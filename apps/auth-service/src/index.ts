@@ -1,0 +1,25 @@
+import { openDatabase } from '@careforall/db'
+import { createRedis, serve } from '@careforall/http'
+import { createLogger } from '@careforall/logger'
+import { connectBroker, messagingMigrations } from '@careforall/messaging'
+import { buildApp } from './app'
+import { env } from './env'
+
+const logger = createLogger({ serviceName: 'auth-service', level: env.LOG_LEVEL })
+const sql = await openDatabase({
+  url: env.DATABASE_URL,
+  schema: 'auth',
+  migrations: [messagingMigrations, { module: 'service', dir: `${import.meta.dir}/../migrations` }],
+  logger,
+})
+const broker = await connectBroker({ url: env.RABBITMQ_URL, logger, name: 'auth-service' })
+const redis = createRedis(env.REDIS_URL, env.REDIS_PREFIX)
+const app = buildApp({ env, logger, sql, broker, redis })
+
+serve({
+  app,
+  port: env.PORT,
+  hostname: env.HOST,
+  logger,
+  onShutdown: [() => broker.close(), () => redis.quit(), () => sql.end({ timeout: 5 })],
+})

@@ -1,0 +1,13 @@
+import { localDatabaseUrl, parseEnv, port, serviceEnv } from '@careforall/http'
+import { z } from 'zod'
+
+/** The only reader of `process.env` in the campaign service: validated once at start. */
+export const env = parseEnv(
+  serviceEnv.extend({
+    PORT: port(3002),
+    DATABASE_URL: z.string().default(localDatabaseUrl('campaign')),
+  }),
+  process.env,
+)
+
+export type Env = typeof env
