@@ -18,6 +18,8 @@ export interface CreateAppOptions {
   readiness?: ReadinessChecks
 }
 
+const QUIET_PATHS = new Set(['/health', '/ready', '/metrics'])
+
 /** Query-string parameters that carry secrets: redacted in logs and spans. */
 const SECRET_PARAMS = /([?&](?:token|receiptToken)=)[^&]*/g
 
@@ -86,9 +88,10 @@ function requestLogger(base: Logger): MiddlewareHandler<AppEnv> {
     c.set('logger', logger)
     await next()
     const path = new URL(c.req.url)
-    if (path.pathname === '/health' || path.pathname === '/metrics') return
     const user = c.get('user')
-    logger.info(
+    // Probes and scrapes arrive every few seconds: keep them out of the info stream.
+    const level = QUIET_PATHS.has(path.pathname) ? 'debug' : 'info'
+    logger[level](
       {
         method: c.req.method,
         path: redactUrl(path.pathname + path.search),

@@ -1,0 +1,8 @@
+import { describeServiceBasics } from '@careforall/devkit/testing'
+
+describeServiceBasics({
+  name: 'auth',
+  schema: 'auth',
+  tables: ['users'],
+  checks: ['postgres', 'rabbitmq', 'redis'],
+})

@@ -1,0 +1,8 @@
+import { describeServiceBasics } from '@careforall/devkit/testing'
+
+describeServiceBasics({
+  name: 'campaign',
+  schema: 'campaign',
+  tables: ['campaigns'],
+  checks: ['postgres', 'rabbitmq'],
+})

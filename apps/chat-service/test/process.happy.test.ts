@@ -1,0 +1,8 @@
+import { describeServiceBasics } from '@careforall/devkit/testing'
+
+describeServiceBasics({
+  name: 'chat',
+  schema: 'chat',
+  tables: ['messages'],
+  checks: ['postgres', 'rabbitmq', 'redis'],
+})

@@ -1,0 +1,1 @@
+export { SERVICES, type ServiceName, serviceDir } from './platform'

@@ -1,0 +1,83 @@
+import type { TestResources } from '@careforall/db/testing'
+import { freePort } from '@careforall/devkit/testing'
+
+export interface RunningPlatform {
+  gateway: string
+  portOffset: number
+  output(): string
+  stop(): Promise<number>
+}
+
+const root = new URL('../../../', import.meta.url).pathname
+
+/** An offset that puts all seven ports (3000–3006 + offset) on free ports. */
+function freeOffset(): number {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const offset = 20_000 + Math.floor(Math.random() * 20_000)
+    const ports = Array.from({ length: 7 }, (_, i) => 3000 + offset + i)
+    const taken = ports.some((port) => {
+      try {
+        Bun.serve({ port, hostname: '0.0.0.0', fetch: () => new Response() }).stop(true)
+        return false
+      } catch {
+        return true
+      }
+    })
+    if (!taken) return offset
+  }
+  return freePort() - 3000
+}
+
+/**
+ * Starts the whole platform exactly as the README says (`bun run dev`), pointed at a test world's
+ * database and vhost and shifted to free ports, and waits until it prints that it is running.
+ */
+export async function startPlatform(world: TestResources, timeoutMs = 120_000): Promise<RunningPlatform> {
+  const portOffset = freeOffset()
+  const proc = Bun.spawn(['bun', 'run', 'dev'], {
+    cwd: root,
+    env: {
+      ...Bun.env,
+      DATABASE_NAME: world.database,
+      RABBITMQ_URL: world.rabbitmqUrl,
+      REDIS_PREFIX: world.redisPrefix,
+      PORT_OFFSET: String(portOffset),
+      DEV_WATCH: 'false',
+      DEV_RAW_LOGS: 'true',
+    },
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  let output = ''
+  let running: () => void = () => {}
+  const started = new Promise<void>((resolve) => {
+    running = resolve
+  })
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) {
+      output += new TextDecoder().decode(chunk)
+      if (output.includes('Care For All is running')) running()
+    }
+  }
+  void collect(proc.stdout)
+  void collect(proc.stderr)
+  const outcome = await Promise.race([
+    started.then(() => 'running' as const),
+    proc.exited.then(() => 'exited' as const),
+    Bun.sleep(timeoutMs).then(() => 'timeout' as const),
+  ])
+  if (outcome !== 'running') {
+    proc.kill('SIGKILL')
+    throw new Error(`the platform did not start (${outcome}):\n${output.slice(-5000)}`)
+  }
+  return {
+    gateway: `http://127.0.0.1:${3000 + portOffset}`,
+    portOffset,
+    output: () => output,
+    stop: async () => {
+      proc.kill('SIGTERM')
+      return proc.exited
+    },
+  }
+}
