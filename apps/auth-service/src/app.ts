@@ -1,8 +1,12 @@
 import { pingDb, type Sql } from '@careforall/db'
-import { createApp, pingRedis, type Redis } from '@careforall/http'
+import { createApp, createTokenVerifier, pingRedis, type Redis } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Broker } from '@careforall/messaging'
+import { Accounts } from './accounts'
 import type { Env } from './env'
+import { KeyRing } from './keys'
+import { authRouter } from './routes/auth/auth.index'
+import { usersRouter } from './routes/users/users.index'
 
 export interface Deps {
   env: Env
@@ -12,8 +16,21 @@ export interface Deps {
   redis: Redis
 }
 
-/** Builds the auth service's app; tests call this with their own database and vhost. */
+/** Builds the auth service's app; tests call this with their own database, vhost and Redis prefix. */
 export function buildApp(deps: Deps) {
+  const keys = new KeyRing(deps.sql)
+  const accounts = new Accounts({
+    sql: deps.sql,
+    redis: deps.redis,
+    keys,
+    logger: deps.logger,
+    refreshTtlDays: deps.env.REFRESH_TOKEN_TTL_DAYS,
+    resetTtlMinutes: deps.env.RESET_TOKEN_TTL_MINUTES,
+    publicUrl: deps.env.PUBLIC_URL,
+    production: deps.env.NODE_ENV === 'production',
+  })
+  // The auth service verifies its own tokens with the keys it holds: no HTTP call to itself.
+  const verifier = createTokenVerifier({ keys: keys.getKey, redis: deps.redis, logger: deps.logger })
   const app = createApp({
     service: 'auth-service',
     description: 'Users, sessions and tokens: registration, login, refresh, password reset, JWKS.',
@@ -24,5 +41,7 @@ export function buildApp(deps: Deps) {
       redis: () => pingRedis(deps.redis),
     },
   })
-  return app
+  app.route('/', authRouter({ ...deps, accounts, keys, verifier }))
+  app.route('/', usersRouter({ sql: deps.sql, accounts, verifier }))
+  return { app, accounts, keys }
 }

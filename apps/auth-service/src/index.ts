@@ -1,7 +1,7 @@
 import { openDatabase } from '@careforall/db'
 import { createRedis, serve } from '@careforall/http'
 import { createLogger } from '@careforall/logger'
-import { connectBroker, messagingMigrations } from '@careforall/messaging'
+import { connectBroker, messagingMigrations, startOutboxRelay } from '@careforall/messaging'
 import { buildApp } from './app'
 import { env } from './env'
 
@@ -14,12 +14,14 @@ const sql = await openDatabase({
 })
 const broker = await connectBroker({ url: env.RABBITMQ_URL, logger, name: 'auth-service' })
 const redis = createRedis(env.REDIS_URL, env.REDIS_PREFIX)
-const app = buildApp({ env, logger, sql, broker, redis })
+const { app, accounts } = buildApp({ env, logger, sql, broker, redis })
+const relay = await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'auth', broker, logger })
+if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) await accounts.ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
 
 serve({
   app,
   port: env.PORT,
   hostname: env.HOST,
   logger,
-  onShutdown: [() => broker.close(), () => redis.quit(), () => sql.end({ timeout: 5 })],
+  onShutdown: [() => relay.stop(), () => broker.close(), () => redis.quit(), () => sql.end({ timeout: 5 })],
 })

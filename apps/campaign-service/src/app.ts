@@ -1,18 +1,30 @@
 import { pingDb, type Sql } from '@careforall/db'
-import { createApp } from '@careforall/http'
+import { createApp, createTokenVerifier, pingRedis, type Redis } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Broker } from '@careforall/messaging'
+import { Campaigns } from './campaigns'
 import type { Env } from './env'
+import { campaignsRouter } from './routes/campaigns/campaigns.index'
+import { type CurrentAmount, createTotalsClient } from './totals-client'
 
 export interface Deps {
   env: Env
   logger: Logger
   sql: Sql
   broker: Broker
+  redis: Redis
+  /** Where `currentAmount` comes from; tests may pass their own. */
+  currentAmount?: CurrentAmount
 }
 
 /** Builds the campaign service's app; tests call this with their own database and vhost. */
 export function buildApp(deps: Deps) {
+  const campaigns = new Campaigns(deps.sql, deps.logger)
+  const verifier = createTokenVerifier({
+    jwksUrl: deps.env.AUTH_JWKS_URL,
+    redis: deps.redis,
+    logger: deps.logger,
+  })
   const app = createApp({
     service: 'campaign-service',
     description: 'Fundraising campaigns: create, list, search, update and their lifecycle.',
@@ -20,7 +32,18 @@ export function buildApp(deps: Deps) {
     readiness: {
       postgres: () => pingDb(deps.sql),
       rabbitmq: async () => deps.broker.isConnected(),
+      redis: () => pingRedis(deps.redis),
     },
   })
-  return app
+  app.route(
+    '/',
+    campaignsRouter({
+      sql: deps.sql,
+      campaigns,
+      verifier,
+      internalSecret: deps.env.INTERNAL_SERVICE_SECRET,
+      currentAmount: deps.currentAmount ?? createTotalsClient(deps.env.TOTALS_SERVICE_URL, deps.logger),
+    }),
+  )
+  return { app, campaigns }
 }

@@ -1,9 +1,10 @@
 import { openDatabase } from '@careforall/db'
-import { serve } from '@careforall/http'
+import { createRedis, serve } from '@careforall/http'
 import { createLogger } from '@careforall/logger'
-import { connectBroker, messagingMigrations } from '@careforall/messaging'
+import { connectBroker, messagingMigrations, startOutboxRelay } from '@careforall/messaging'
 import { buildApp } from './app'
 import { env } from './env'
+import { startSweeper } from './sweeper'
 
 const logger = createLogger({ serviceName: 'campaign-service', level: env.LOG_LEVEL })
 const sql = await openDatabase({
@@ -13,12 +14,27 @@ const sql = await openDatabase({
   logger,
 })
 const broker = await connectBroker({ url: env.RABBITMQ_URL, logger, name: 'campaign-service' })
-const app = buildApp({ env, logger, sql, broker })
+const redis = createRedis(env.REDIS_URL, env.REDIS_PREFIX)
+const { app, campaigns } = buildApp({ env, logger, sql, broker, redis })
+const relay = await startOutboxRelay({
+  sql,
+  databaseUrl: env.DATABASE_URL,
+  schema: 'campaign',
+  broker,
+  logger,
+})
+const sweeper = startSweeper(campaigns, env.SWEEP_INTERVAL_MS, logger)
 
 serve({
   app,
   port: env.PORT,
   hostname: env.HOST,
   logger,
-  onShutdown: [() => broker.close(), () => sql.end({ timeout: 5 })],
+  onShutdown: [
+    () => sweeper.stop(),
+    () => relay.stop(),
+    () => broker.close(),
+    () => redis.quit(),
+    () => sql.end({ timeout: 5 }),
+  ],
 })

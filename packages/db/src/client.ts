@@ -2,6 +2,8 @@ import postgres from 'postgres'
 
 export type Sql = postgres.Sql
 export type TransactionSql = postgres.TransactionSql
+/** What a store function needs: the pool or a transaction, either one. */
+export type Queryable = postgres.ISql
 
 export interface DbOptions {
   /** The service's own role: it can touch only its own schema. */

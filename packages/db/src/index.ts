@@ -1,4 +1,4 @@
-export { createDb, type DbOptions, pingDb, type Sql, type TransactionSql } from './client'
+export { createDb, type DbOptions, pingDb, type Queryable, type Sql, type TransactionSql } from './client'
 export { type MigrateOptions, migrate, quoteIdent, readMigrations } from './migrate'
 export { type MigrationSet, type OpenDatabaseOptions, openDatabase } from './open'
 export {

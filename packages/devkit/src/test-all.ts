@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { devEnv } from './env'
+import { devEnv, inheritedEnv } from './env'
 
 /**
  * `bun run test`: lint, typecheck, then every package's tests (unit, integration, e2e) through
@@ -8,7 +8,7 @@ import { devEnv } from './env'
  * writes (its own summary goes to stderr in a form CI does not read).
  */
 const root = new URL('../../../', import.meta.url).pathname
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: devEnv.CI ? '0' : '1' }
+const env = { ...inheritedEnv, TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: devEnv.CI ? '0' : '1' }
 
 async function run(label: string, cmd: string[]): Promise<boolean> {
   console.log(`\n=== ${label}: ${cmd.join(' ')}`)

@@ -1,5 +1,5 @@
 import type { TestResources } from '@careforall/db/testing'
-import { freePort } from '@careforall/devkit/testing'
+import { freePort, inheritedEnv } from '@careforall/devkit/testing'
 
 export interface RunningPlatform {
   gateway: string
@@ -37,7 +37,7 @@ export async function startPlatform(world: TestResources, timeoutMs = 120_000): 
   const proc = Bun.spawn(['bun', 'run', 'dev'], {
     cwd: root,
     env: {
-      ...Bun.env,
+      ...inheritedEnv,
       DATABASE_NAME: world.database,
       RABBITMQ_URL: world.rabbitmqUrl,
       REDIS_PREFIX: world.redisPrefix,

@@ -76,11 +76,11 @@ export function mapError(error: unknown, requestId?: string): MappedError {
   if (error instanceof AppError) {
     return {
       problem: withId({
+        ...error.extra, // first: an extra member can never replace the standard ones
         type: PROBLEM_BASE + error.type,
         title: error.title,
         status: error.status,
         detail: error.message,
-        ...error.extra,
       }),
       headers: error.headers,
       unexpected: error.status >= 500,

@@ -1,3 +1,14 @@
+export { bearerToken, optionalAuth, requireAuth, requireRole } from './auth/middleware'
+export {
+  ACCESS_TOKEN_TTL_SECONDS,
+  ACCESS_TOKEN_TYPE,
+  denylistKeys,
+  TOKEN_ALGORITHMS,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+} from './auth/tokens'
+export { createTokenVerifier, type TokenVerifier, type VerifierOptions } from './auth/verifier'
+export { clientIp } from './client-ip'
 export { localDatabaseUrl, parseEnv, port, serviceEnv } from './config'
 export { type CreateAppOptions, createApp, createRouter, redactUrl } from './create-app'
 export {
@@ -16,7 +27,9 @@ export {
 export { INTERNAL_SECRET_HEADER, requireInternalSecret } from './internal'
 export { problemResponses } from './openapi'
 export { checkReadiness, type ReadinessChecks, startDraining } from './ops'
+export { cursorFrom, nextCursorOf } from './pagination'
 export { problemResponse, statusProblem } from './problem'
+export { type RateLimitOptions, rateLimit } from './rate-limit'
 export { createRedis, pingRedis, type Redis } from './redis'
 export { type RunningServer, type ServeOptions, serve } from './serve'
 export type { AppEnv, AppOpenAPI, AppRouteHandler, AuthUser } from './types'

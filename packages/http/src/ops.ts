@@ -110,6 +110,12 @@ export function registerOps(
   app.get('/metrics', async (c) =>
     c.text(await metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
   )
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token from POST /api/auth/login (EdDSA, 15 minutes)',
+  })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

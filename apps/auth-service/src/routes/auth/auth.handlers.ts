@@ -1,0 +1,106 @@
+import type { Sql } from '@careforall/db'
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  type AppEnv,
+  type AppRouteHandler,
+  clientIp,
+  NotFoundError,
+} from '@careforall/http'
+import type { Context } from 'hono'
+import type { Accounts, ClientMeta } from '../../accounts'
+import type { KeyRing } from '../../keys'
+import { listActiveSessions } from '../../store/sessions'
+import { findUserById } from '../../store/users'
+import { toUser } from '../schemas'
+import type * as routes from './auth.routes'
+
+export interface AuthHandlerDeps {
+  accounts: Accounts
+  keys: KeyRing
+  sql: Sql
+}
+
+function meta(c: Context<AppEnv>): ClientMeta {
+  return { ip: clientIp(c), userAgent: c.req.header('user-agent') }
+}
+
+function result(outcome: { user: Parameters<typeof toUser>[0]; accessToken: string; refreshToken: string }) {
+  return {
+    user: toUser(outcome.user),
+    accessToken: outcome.accessToken,
+    refreshToken: outcome.refreshToken,
+    tokenType: 'Bearer' as const,
+    expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+  }
+}
+
+export function authHandlers({ accounts, keys, sql }: AuthHandlerDeps) {
+  const register: AppRouteHandler<routes.RegisterRoute> = async (c) =>
+    c.json(result(await accounts.register(c.req.valid('json'), meta(c))), 201)
+
+  const login: AppRouteHandler<routes.LoginRoute> = async (c) =>
+    c.json(result(await accounts.login(c.req.valid('json'), meta(c))), 200)
+
+  const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) =>
+    c.json(result(await accounts.refresh(c.req.valid('json').refreshToken)), 200)
+
+  const logout: AppRouteHandler<routes.LogoutRoute> = async (c) => {
+    await accounts.logout(c.req.valid('json').refreshToken)
+    return c.body(null, 204)
+  }
+
+  const me: AppRouteHandler<routes.MeRoute> = async (c) => {
+    const user = await findUserById(sql, c.get('user')!.id)
+    if (!user) throw new NotFoundError('No such user')
+    return c.json(toUser(user), 200)
+  }
+
+  const sessions: AppRouteHandler<routes.SessionsRoute> = async (c) => {
+    const caller = c.get('user')!
+    const rows = await listActiveSessions(sql, caller.id)
+    const items = rows.map((row) => ({
+      id: row.id,
+      createdAt: row.createdAt.toISOString(),
+      lastUsedAt: row.lastUsedAt.toISOString(),
+      expiresAt: row.expiresAt.toISOString(),
+      userAgent: row.userAgent,
+      ip: row.ip,
+      current: row.id === caller.sessionId,
+    }))
+    return c.json({ items }, 200)
+  }
+
+  const revokeSession: AppRouteHandler<routes.RevokeSessionRoute> = async (c) => {
+    await accounts.revokeSession(c.get('user')!.id, c.req.valid('param').id)
+    return c.body(null, 204)
+  }
+
+  const forgotPassword: AppRouteHandler<routes.ForgotPasswordRoute> = async (c) => {
+    await accounts.forgotPassword(c.req.valid('json').email)
+    return c.body(null, 202)
+  }
+
+  const resetPassword: AppRouteHandler<routes.ResetPasswordRoute> = async (c) => {
+    const { token, password } = c.req.valid('json')
+    await accounts.resetPassword(token, password)
+    return c.body(null, 204)
+  }
+
+  const jwks: AppRouteHandler<routes.JwksRoute> = async (c) => {
+    c.header('cache-control', 'public, max-age=300')
+    return c.json((await keys.publicKeys()) as { keys: { kid: string; kty: string; alg: string }[] }, 200)
+  }
+
+  return {
+    register,
+    login,
+    refresh,
+    logout,
+    me,
+    sessions,
+    revokeSession,
+    forgotPassword,
+    resetPassword,
+    jwks,
+  }
+}
