@@ -23,6 +23,8 @@ function serviceEnvironment(
     REDIS_URL: devEnv.REDIS_URL,
     REDIS_PREFIX: devEnv.REDIS_PREFIX,
     ...(schema ? { DATABASE_URL: roleUrl(adminUrl, schema, devEnv.SERVICE_DB_PASSWORD) } : {}),
+    ...(name === 'auth' ? { ADMIN_EMAIL: devEnv.ADMIN_EMAIL, ADMIN_PASSWORD: devEnv.ADMIN_PASSWORD } : {}),
+    AUTH_JWKS_URL: `${urlOf('auth')}/api/auth/.well-known/jwks.json`,
     ...(name === 'payment'
       ? {
           SANDBOX_DATABASE_URL: roleUrl(adminUrl, 'sandbox', devEnv.SERVICE_DB_PASSWORD),

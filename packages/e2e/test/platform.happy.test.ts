@@ -52,6 +52,57 @@ describe('the platform started with `bun run dev`', () => {
     }
   })
 
+  it('seeds the first admin and ACTIVE demo campaigns', async () => {
+    expect(platform.output()).toContain('seed: 3 demo campaigns created')
+    const login = await fetch(`${platform.gateway}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@careforall.dev', password: 'change-me-admin-password' }),
+    })
+    expect(login.status).toBe(200)
+    expect(((await login.json()) as { user: { role: string } }).user.role).toBe('admin')
+    const list = (await (await fetch(`${platform.gateway}/api/campaigns?status=ACTIVE`)).json()) as {
+      items: { title: string }[]
+    }
+    expect(list.items.map((c) => c.title).sort()).toEqual([
+      'Clean water for Rangpur',
+      'Flood relief kits',
+      'School books for Sylhet',
+    ])
+  })
+
+  it('lets a donor register and create a campaign through the gateway, and refuses a forged token at the edge', async () => {
+    const json = { 'content-type': 'application/json' }
+    const register = await fetch(`${platform.gateway}/api/auth/register`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({
+        email: `e2e.${Date.now()}@example.com`,
+        password: 'correct horse battery staple',
+        name: 'E2E',
+      }),
+    })
+    expect(register.status).toBe(201)
+    const { accessToken, user } = (await register.json()) as { accessToken: string; user: { id: string } }
+    const create = await fetch(`${platform.gateway}/api/campaigns`, {
+      method: 'POST',
+      headers: { ...json, authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({
+        title: 'Through the gateway',
+        description: 'Made by the end-to-end test.',
+        goalAmount: 100,
+        startDate: new Date().toISOString(),
+        endDate: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+    })
+    expect(create.status).toBe(201)
+    expect(((await create.json()) as { ownerId: string }).ownerId).toBe(user.id)
+    const forged = await fetch(`${platform.gateway}/api/campaigns`, {
+      headers: { authorization: `Bearer ${accessToken}x` },
+    })
+    expect(forged.status).toBe(401)
+  })
+
   it('stops every service on SIGTERM', async () => {
     expect(await platform.stop()).toBe(0)
     const stopped = platform.output().match(/"message":"stopped"/g) ?? []

@@ -16,6 +16,12 @@ export interface CreateAppOptions {
   logger: Logger
   /** Dependencies `/ready` checks (`postgres`, `rabbitmq`, `redis`, upstreams, …). */
   readiness?: ReadinessChecks
+  /**
+   * Runs after request id, tracing and logging and before the operational routes, so what it adds
+   * covers them too and wins over them (in Hono the first handler that answers wins): the
+   * gateway's CORS and security headers, and its merged `/openapi.json` in place of its own.
+   */
+  configure?: (app: AppOpenAPI) => void
 }
 
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics'])
@@ -77,6 +83,7 @@ export function createApp(options: CreateAppOptions): AppOpenAPI {
     if (unexpected) logger.error({ err: error }, 'request failed')
     return problemResponse(problem, headers)
   })
+  options.configure?.(app)
   registerOps(app, options)
   return app
 }
@@ -87,6 +94,9 @@ function requestLogger(base: Logger): MiddlewareHandler<AppEnv> {
     const logger = base.child({ requestId: c.get('requestId') })
     c.set('logger', logger)
     await next()
+    // hono/request-id sets the header before next(); a handler that returns its own Response
+    // (problems, proxied answers) drops it, so it is set again on the way out.
+    c.header('X-Request-Id', c.get('requestId'))
     const path = new URL(c.req.url)
     const user = c.get('user')
     // Probes and scrapes arrive every few seconds: keep them out of the info stream.

@@ -8,6 +8,7 @@ import { type IMetricReader, PeriodicExportingMetricReader } from '@opentelemetr
 import { NodeSDK } from '@opentelemetry/sdk-node'
 import {
   BatchSpanProcessor,
+  NoopSpanProcessor,
   ParentBasedSampler,
   type SpanProcessor,
   TraceIdRatioBasedSampler,
@@ -56,6 +57,9 @@ export function startTelemetry(options: TelemetryOptions): void {
       }),
     )
   }
+  // Without any processor the SDK registers no tracer provider: no spans, no trace ids in logs
+  // and no traceparent passed on. Traces must propagate whether or not they are exported.
+  if (spanProcessors.length === 0) spanProcessors.push(new NoopSpanProcessor())
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.serviceName,

@@ -1,6 +1,6 @@
 import type { Logger } from '@careforall/logger'
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose'
-import { UnauthorizedError } from '../errors'
+import { ServiceUnavailableError, UnauthorizedError } from '../errors'
 import type { Redis } from '../redis'
 import type { AuthUser } from '../types'
 import { ACCESS_TOKEN_TYPE, denylistKeys, TOKEN_ALGORITHMS, TOKEN_AUDIENCE, TOKEN_ISSUER } from './tokens'
@@ -41,9 +41,12 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
           requiredClaims: ['sub', 'exp', 'iat', 'sid'],
         }))
       } catch (error) {
-        if (error instanceof errors.JOSEError) throw new UnauthorizedError(describe(error))
-        if (error instanceof TypeError) throw new UnauthorizedError('The access token is malformed')
-        throw error
+        // Not the token's fault: the keys could not be fetched. Refusing would sign everyone out.
+        if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+          options.logger.error({ err: error }, 'cannot fetch the token signing keys')
+          throw new ServiceUnavailableError('Access tokens cannot be verified right now; retry shortly')
+        }
+        throw new UnauthorizedError(describe(error))
       }
       const role = payload.role === 'admin' ? 'admin' : 'donor'
       const user: AuthUser = { id: String(payload.sub), role, sessionId: String(payload.sid) }

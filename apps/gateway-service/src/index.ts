@@ -1,0 +1,22 @@
+import { serve } from '@careforall/http'
+import { createLogger } from '@careforall/logger'
+import { buildApp } from './app'
+import { env } from './env'
+
+const logger = createLogger({ serviceName: 'gateway-service', level: env.LOG_LEVEL })
+const app = buildApp({
+  logger,
+  upstreams: {
+    auth: env.AUTH_SERVICE_URL,
+    campaign: env.CAMPAIGN_SERVICE_URL,
+    pledge: env.PLEDGE_SERVICE_URL,
+    payment: env.PAYMENT_SERVICE_URL,
+    totals: env.TOTALS_SERVICE_URL,
+    chat: env.CHAT_SERVICE_URL,
+  },
+  upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+  bodyLimitBytes: env.BODY_LIMIT_BYTES,
+  corsOrigins: env.CORS_ORIGINS,
+})
+
+serve({ app, port: env.PORT, hostname: env.HOST, logger })
