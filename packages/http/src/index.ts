@@ -24,6 +24,17 @@ export {
   UnauthorizedError,
   UnprocessableError,
 } from './errors'
+export {
+  canonicalJson,
+  fingerprintOf,
+  IDEMPOTENCY_HEADER,
+  IdempotencyKeyHeader,
+  type IdempotencyOptions,
+  idempotencyMigrations,
+  idempotently,
+  type StoredResponse,
+  startIdempotencyReaper,
+} from './idempotency'
 export { INTERNAL_SECRET_HEADER, requireInternalSecret } from './internal'
 export { problemResponses } from './openapi'
 export { checkReadiness, type ReadinessChecks, startDraining } from './ops'
