@@ -1,18 +1,24 @@
 import { pingDb, type Sql } from '@careforall/db'
-import { createApp } from '@careforall/http'
+import { createApp, createTokenVerifier, pingRedis, type Redis } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Broker } from '@careforall/messaging'
+import { type CampaignOf, createCampaignClient } from './campaign-client'
 import type { Env } from './env'
+import { pledgesRouter } from './routes/pledges/pledges.index'
 
 export interface Deps {
   env: Env
   logger: Logger
   sql: Sql
   broker: Broker
+  redis: Redis
+  /** How a pledge checks its campaign; the real client by default. */
+  campaignOf?: CampaignOf
 }
 
 /** Builds the pledge service's app; tests call this with their own database and vhost. */
 export function buildApp(deps: Deps) {
+  const { env } = deps
   const app = createApp({
     service: 'pledge-service',
     description: 'Pledges and their state machine, driven by payment events.',
@@ -20,7 +26,21 @@ export function buildApp(deps: Deps) {
     readiness: {
       postgres: () => pingDb(deps.sql),
       rabbitmq: async () => deps.broker.isConnected(),
+      redis: () => pingRedis(deps.redis),
     },
   })
+  app.route(
+    '/',
+    pledgesRouter({
+      sql: deps.sql,
+      logger: deps.logger,
+      verifier: createTokenVerifier({ jwksUrl: env.AUTH_JWKS_URL, redis: deps.redis, logger: deps.logger }),
+      campaignOf:
+        deps.campaignOf ??
+        createCampaignClient(env.CAMPAIGN_SERVICE_URL, env.INTERNAL_SERVICE_SECRET, deps.logger),
+      donorKeySecret: env.DONOR_KEY_SECRET,
+      receiptTokenSecret: env.RECEIPT_TOKEN_SECRET,
+    }),
+  )
   return app
 }

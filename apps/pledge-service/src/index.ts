@@ -1,24 +1,40 @@
 import { openDatabase } from '@careforall/db'
-import { serve } from '@careforall/http'
+import { createRedis, idempotencyMigrations, serve, startIdempotencyReaper } from '@careforall/http'
 import { createLogger } from '@careforall/logger'
-import { connectBroker, messagingMigrations } from '@careforall/messaging'
+import { connectBroker, messagingMigrations, startOutboxRelay } from '@careforall/messaging'
 import { buildApp } from './app'
 import { env } from './env'
+import { consumePaymentEvents } from './events/payment-events'
 
 const logger = createLogger({ serviceName: 'pledge-service', level: env.LOG_LEVEL })
 const sql = await openDatabase({
   url: env.DATABASE_URL,
   schema: 'pledge',
-  migrations: [messagingMigrations, { module: 'service', dir: `${import.meta.dir}/../migrations` }],
+  migrations: [
+    messagingMigrations,
+    idempotencyMigrations,
+    { module: 'service', dir: `${import.meta.dir}/../migrations` },
+  ],
   logger,
 })
 const broker = await connectBroker({ url: env.RABBITMQ_URL, logger, name: 'pledge-service' })
-const app = buildApp({ env, logger, sql, broker })
+const redis = createRedis(env.REDIS_URL, env.REDIS_PREFIX)
+const app = buildApp({ env, logger, sql, broker, redis })
+const relay = await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'pledge', broker, logger })
+const consumer = await consumePaymentEvents({ broker, sql, logger })
+const reaper = startIdempotencyReaper(sql)
 
 serve({
   app,
   port: env.PORT,
   hostname: env.HOST,
   logger,
-  onShutdown: [() => broker.close(), () => sql.end({ timeout: 5 })],
+  onShutdown: [
+    () => consumer.stop(),
+    async () => reaper.stop(),
+    () => relay.stop(),
+    () => broker.close(),
+    () => redis.quit(),
+    () => sql.end({ timeout: 5 }),
+  ],
 })

@@ -3,6 +3,6 @@ import { describeServiceBasics } from '@careforall/devkit/testing'
 describeServiceBasics({
   name: 'pledge',
   schema: 'pledge',
-  tables: ['pledges'],
-  checks: ['postgres', 'rabbitmq'],
+  tables: ['pledges', 'pledge_state_history', 'idempotency_keys'],
+  checks: ['postgres', 'rabbitmq', 'redis'],
 })

@@ -1,0 +1,37 @@
+import { INTERNAL_SECRET_HEADER, ServiceUnavailableError } from '@careforall/http'
+import type { Logger } from '@careforall/logger'
+import { injectTraceHeaders } from '@careforall/otel'
+
+export interface CampaignInfo {
+  id: string
+  status: 'DRAFT' | 'ACTIVE' | 'PAUSED' | 'COMPLETED'
+  ownerId: string
+}
+
+/**
+ * Asks the campaign service (its internal route, never its schema) about a campaign at the
+ * moment of pledging. Unknown → undefined; unreachable → 503, because accepting a pledge for a
+ * campaign we could not check would break the "only ACTIVE campaigns" rule.
+ */
+export function createCampaignClient(baseUrl: string, secret: string, logger: Logger) {
+  return async function campaignOf(id: string): Promise<CampaignInfo | undefined> {
+    let res: Response
+    try {
+      res = await fetch(`${baseUrl}/internal/campaigns/${id}`, {
+        headers: injectTraceHeaders(new Headers({ [INTERNAL_SECRET_HEADER]: secret })),
+        signal: AbortSignal.timeout(3000),
+      })
+    } catch (error) {
+      logger.error({ err: error }, 'campaign service unreachable')
+      throw new ServiceUnavailableError('Campaigns cannot be checked right now; retry shortly')
+    }
+    if (res.status === 404) return undefined
+    if (!res.ok) {
+      logger.error({ status: res.status }, 'campaign service answered an error')
+      throw new ServiceUnavailableError('Campaigns cannot be checked right now; retry shortly')
+    }
+    return (await res.json()) as CampaignInfo
+  }
+}
+
+export type CampaignOf = ReturnType<typeof createCampaignClient>

@@ -1,0 +1,172 @@
+import {
+  type CloudEvent,
+  centsToNumeric,
+  Events,
+  type EventType,
+  numericToCents,
+  type PledgeState,
+  toCents,
+} from '@careforall/contracts'
+import type { TransactionSql } from '@careforall/db'
+import { type AuthUser, ConflictError, UnprocessableError } from '@careforall/http'
+import type { Logger } from '@careforall/logger'
+import { publish } from '@careforall/messaging'
+import type { CampaignOf } from './campaign-client'
+import { donorKeyOf } from './domain/donor'
+import { applyFact, type PaymentFact } from './domain/state-machine'
+import {
+  claimRefund,
+  findPledge,
+  insertPledge,
+  type PledgeRow,
+  recordTransition,
+  savePaymentState,
+} from './store/pledges'
+
+const SOURCE = 'pledge-service'
+
+export interface NewPledgeInput {
+  campaignId: string
+  amount: number
+  paymentMethod?: string | undefined
+  donorEmail?: string | undefined
+  donorName?: string | undefined
+  anonymous?: boolean | undefined
+}
+
+export interface PledgeDeps {
+  campaignOf: CampaignOf
+  donorKeySecret: string
+  logger: Logger
+}
+
+/**
+ * Creates a PENDING pledge for a campaign that is ACTIVE at this moment, and `pledge.created` with
+ * it, inside the caller's (idempotent) transaction: the payment service authorizes from the event.
+ */
+export async function createPledge(
+  tx: TransactionSql,
+  deps: PledgeDeps,
+  caller: AuthUser | undefined,
+  input: NewPledgeInput,
+  causeId: string,
+): Promise<PledgeRow> {
+  if (!caller && !input.donorEmail) throw new UnprocessableError('A guest pledge needs donorEmail')
+  const campaign = await deps.campaignOf(input.campaignId)
+  if (!campaign) throw new UnprocessableError('campaignId does not name a campaign')
+  if (campaign.status !== 'ACTIVE') {
+    throw new ConflictError(`The campaign is ${campaign.status} and does not take pledges`, {
+      campaignStatus: campaign.status,
+    })
+  }
+  const amountCents = toCents(input.amount)
+  const pledge = await insertPledge(
+    tx,
+    {
+      id: Bun.randomUUIDv7(),
+      campaignId: campaign.id,
+      campaignOwnerId: campaign.ownerId,
+      userId: caller?.id ?? null,
+      donorEmail: input.donorEmail?.trim() ?? null,
+      donorName: input.donorName?.trim() || null,
+      donorKey: donorKeyOf({ userId: caller?.id, email: input.donorEmail }, deps.donorKeySecret),
+      anonymous: input.anonymous ?? false,
+      amount: centsToNumeric(amountCents),
+      paymentMethod: input.paymentMethod ?? 'pm_ok',
+    },
+    causeId,
+  )
+  await publish(tx, SOURCE, {
+    type: Events.PledgeCreated,
+    aggregate: 'pledge',
+    aggregateId: pledge.id,
+    subject: pledge.id,
+    data: {
+      pledgeId: pledge.id,
+      campaignId: pledge.campaignId,
+      campaignOwnerId: pledge.campaignOwnerId,
+      userId: pledge.userId,
+      donorKey: pledge.donorKey,
+      amountCents,
+      currency: 'USD',
+      paymentMethod: pledge.paymentMethod,
+      anonymous: pledge.anonymous,
+    },
+  })
+  return pledge
+}
+
+type PaymentEvent = CloudEvent<
+  (typeof Events)['PaymentAuthorized' | 'PaymentCaptured' | 'PaymentFailed' | 'PaymentRefunded']
+>
+
+function factOf(event: PaymentEvent): PaymentFact {
+  const kinds: Partial<Record<EventType, PaymentFact['kind']>> = {
+    [Events.PaymentAuthorized]: 'authorized',
+    [Events.PaymentCaptured]: 'captured',
+    [Events.PaymentFailed]: 'failed',
+    [Events.PaymentRefunded]: 'refunded',
+  }
+  const kind = kinds[event.type]!
+  return kind === 'refunded' ? { kind, amountCents: event.data.amountCents } : ({ kind } as PaymentFact)
+}
+
+/**
+ * Applies a payment event to its pledge (inside the inbox transaction, under a row lock): each
+ * transition is stored with the event id that caused it and announced as `pledge.state_changed`.
+ * Late, duplicate and early events change nothing they should not (see the state machine). An
+ * event for a pledge we do not know is logged and dropped: the payment service only creates
+ * payments from our own `pledge.created`, so there is nothing to wait for.
+ */
+export async function applyPaymentEvent(
+  tx: TransactionSql,
+  event: PaymentEvent,
+  logger: Logger,
+): Promise<PledgeState | undefined> {
+  const pledge = await findPledge(tx, event.data.pledgeId, true)
+  if (!pledge) {
+    logger.warn({ pledgeId: event.data.pledgeId, eventId: event.id }, 'payment event for an unknown pledge')
+    return undefined
+  }
+  const fact = factOf(event)
+  if (fact.kind === 'refunded') {
+    const fresh = await claimRefund(tx, {
+      refundId: event.data.refundId!,
+      pledgeId: pledge.id,
+      amountCents: fact.amountCents,
+      eventId: event.id,
+    })
+    if (!fresh) return pledge.state
+  }
+  const outcome = applyFact(
+    {
+      state: pledge.state,
+      amountCents: numericToCents(pledge.amount),
+      refundedCents: numericToCents(pledge.refundedAmount),
+    },
+    fact,
+  )
+  for (const transition of outcome.transitions) {
+    await recordTransition(tx, pledge.id, transition, event.id)
+    await publish(tx, SOURCE, {
+      type: Events.PledgeStateChanged,
+      aggregate: 'pledge',
+      aggregateId: pledge.id,
+      subject: pledge.id,
+      data: {
+        pledgeId: pledge.id,
+        campaignId: pledge.campaignId,
+        from: transition.from,
+        to: transition.to,
+        causeEventId: event.id,
+      },
+    })
+  }
+  await savePaymentState(tx, pledge.id, {
+    state: outcome.state,
+    refundedAmount: centsToNumeric(outcome.refundedCents),
+    paymentId: event.data.paymentId,
+    paymentIntentId: event.data.providerTransactionId,
+  })
+  return outcome.state
+}
