@@ -1,8 +1,17 @@
 import { pingDb, type Sql } from '@careforall/db'
-import { createApp } from '@careforall/http'
+import { createApp, createTokenVerifier, pingRedis, type Redis, type TokenVerifier } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Broker } from '@careforall/messaging'
 import type { Env } from './env'
+import { createFaults } from './faults'
+import { createApplier } from './payments/apply'
+import { createDriver } from './payments/driver'
+import { createExpirySweeper } from './payments/expiry'
+import { createSandboxClient } from './provider/sandbox-client'
+import { internalRouter } from './routes/internal/internal.index'
+import { paymentsRouter } from './routes/payments/payments.index'
+import { webhooksRouter } from './routes/webhooks/webhooks.index'
+import { createSandbox } from './sandbox'
 
 export interface Deps {
   env: Env
@@ -11,20 +20,62 @@ export interface Deps {
   /** The sandbox provider's own pool (its schema and role), used only by src/sandbox. */
   sandboxSql: Sql
   broker: Broker
+  redis: Redis
+  /** Tests may pass their own; otherwise tokens are checked against AUTH_JWKS_URL and the denylist. */
+  verifier?: TokenVerifier
 }
 
-/** Builds the payment service's app; tests call this with their own database and vhost. */
+/** Builds the payment service's app and its parts; tests call this with their own database and vhost. */
 export function buildApp(deps: Deps) {
+  const { env, logger, sql } = deps
+  const faults = createFaults(env.FAULT_POINT, logger)
+  const provider = createSandboxClient({
+    baseUrl: env.SANDBOX_API_URL,
+    apiKey: env.SANDBOX_API_KEY,
+    timeoutMs: env.PROVIDER_TIMEOUT_MS,
+  })
+  const settings = {
+    leaseMs: env.RECOVERY_LEASE_MS,
+    retryBaseMs: env.PROVIDER_RETRY_BASE_MS,
+    captureMode: env.CAPTURE_MODE,
+  }
+  // The applier and the driver call each other: applying an authorization claims the capture,
+  // and recording a provider's answer applies webhooks that arrived before it.
+  let driver: ReturnType<typeof createDriver> | undefined
+  const applier = createApplier({
+    sql,
+    logger,
+    captureMode: env.CAPTURE_MODE,
+    leaseMs: env.RECOVERY_LEASE_MS,
+    onClaimed: (payment) => void driver?.drive(payment),
+  })
+  driver = createDriver({ sql, provider, applier, faults, logger, settings })
+  const expiry = createExpirySweeper({ sql, driver, holdDays: env.AUTH_HOLD_DAYS, logger })
+  const sandbox = createSandbox({ sql: deps.sandboxSql, env, logger })
+  const verifier =
+    deps.verifier ?? createTokenVerifier({ jwksUrl: env.AUTH_JWKS_URL, redis: deps.redis, logger })
+
   const app = createApp({
     service: 'payment-service',
     description:
       'Payments with the provider: authorize, capture, refund, webhooks; hosts the payments sandbox.',
-    logger: deps.logger,
+    logger,
     readiness: {
-      postgres: () => pingDb(deps.sql),
+      postgres: () => pingDb(sql),
       'sandbox-db': () => pingDb(deps.sandboxSql),
       rabbitmq: async () => deps.broker.isConnected(),
+      redis: () => pingRedis(deps.redis),
     },
   })
-  return app
+  const secrets = [
+    env.SANDBOX_WEBHOOK_SECRET,
+    ...(env.SANDBOX_WEBHOOK_SECRET_PREVIOUS ? [env.SANDBOX_WEBHOOK_SECRET_PREVIOUS] : []),
+  ]
+  app.route('/', webhooksRouter({ sql, applier, faults, secrets }))
+  app.route('/', paymentsRouter({ sql, driver, leaseMs: env.RECOVERY_LEASE_MS, verifier }))
+  app.route('/', internalRouter({ sql, internalSecret: env.INTERNAL_SERVICE_SECRET }))
+  for (const router of sandbox.routers) app.route('/', router)
+  return { app, driver, applier, expiry, sandbox }
 }
+
+export type PaymentService = ReturnType<typeof buildApp>

@@ -1,0 +1,46 @@
+import type { PaymentStatus } from './payment-machine'
+
+/**
+ * Recovery points (brandur's atomic phases). A payment is always at one: a provider call is due
+ * (`authorize`, `capture`, `void`: the resumer drives these), the call was answered and we wait
+ * for its webhook (`awaiting_*`), an admin must act (`awaiting_capture`, manual mode), nothing is
+ * left to do (`finished`), or the provider refused a call outright (`needs_attention`).
+ */
+export const CALL_POINTS = ['authorize', 'capture', 'void'] as const
+export type CallPoint = (typeof CALL_POINTS)[number]
+export type RecoveryPoint =
+  | CallPoint
+  | 'awaiting_authorization'
+  | 'awaiting_capture'
+  | 'awaiting_capture_result'
+  | 'finished'
+  | 'needs_attention'
+
+export type CaptureMode = 'auto' | 'manual'
+
+/**
+ * The recovery point after the payment's status changed to `status`. Once AUTHORIZED, a payment
+ * that was still waiting for its authorization goes on to capture (auto) or waits for an admin
+ * (manual); any point further along is kept. Final statuses need nothing more.
+ */
+export function recoveryAfter(
+  status: PaymentStatus,
+  current: RecoveryPoint,
+  mode: CaptureMode,
+): RecoveryPoint {
+  if (status === 'CAPTURED' || status === 'REFUNDED' || status === 'FAILED') return 'finished'
+  if (status === 'AUTHORIZED' && (current === 'authorize' || current === 'awaiting_authorization')) {
+    return mode === 'auto' ? 'capture' : 'awaiting_capture'
+  }
+  return current
+}
+
+export function isCallPoint(point: string): point is CallPoint {
+  return (CALL_POINTS as readonly string[]).includes(point)
+}
+
+/** Delay before retry `attempt` (1-based): doubling from `baseMs`, at most `maxMs`, with ±25 % jitter. */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1))
+  return Math.round(raw * (0.75 + random() * 0.5))
+}

@@ -1,0 +1,127 @@
+import { type Sql, type TransactionSql, withTransaction } from '@careforall/db'
+import type { Logger } from '@careforall/logger'
+import { contextFromHeaders, tracer } from '@careforall/otel'
+import { SpanKind } from '@opentelemetry/api'
+import type { FailureReason, PaymentFact } from '../domain/payment-machine'
+import { backoffMs, type CaptureMode } from '../domain/recovery'
+import { findByTransaction, type PaymentRow } from '../store/payments'
+import { findRefundByProviderId } from '../store/refunds'
+import {
+  claimWebhook,
+  dueWebhooks,
+  markApplied,
+  postpone,
+  unappliedFor,
+  type WebhookRow,
+} from '../store/webhooks'
+import { recordFact } from './record-facts'
+
+/** After this many tries a webhook naming a transaction we never made is put aside (`unmatched`). */
+const MAX_UNMATCHED_ATTEMPTS = 50
+
+export interface Applier {
+  /** Applies one stored webhook; safe to call any number of times, from anywhere. */
+  apply(provider: string, id: string): Promise<void>
+  /** Applies what was stored for a transaction before we knew its id (called once we record it). */
+  applyPendingFor(provider: string, transactionId: string): Promise<void>
+  /** The worker's round: stored webhooks that are due (new, or postponed). */
+  round(): Promise<boolean>
+}
+
+/**
+ * Applies stored webhooks to payments, each in one transaction: the webhook row is locked (SKIP
+ * LOCKED: one applier per row), the payment found by the provider's transaction id and locked,
+ * the fact run through the state machine, and the row marked applied — so a webhook applies
+ * exactly once however many copies arrived, and a crash before commit leaves it to the worker.
+ * A webhook that arrives before we recorded the provider's id for it (the provider answered faster
+ * than our commit) is postponed and retried. The apply span continues the payment's own trace.
+ */
+export function createApplier(deps: {
+  sql: Sql
+  logger: Logger
+  captureMode: CaptureMode
+  leaseMs: number
+  /** Makes the provider call that applying just claimed (the capture after an authorization). */
+  onClaimed: (payment: PaymentRow) => void
+}): Applier {
+  const { sql, logger } = deps
+
+  const factOf = async (tx: TransactionSql, hook: WebhookRow): Promise<PaymentFact | 'not-yet'> => {
+    const amountCents = Number(hook.payload.data.amount)
+    switch (hook.type) {
+      case 'payment.authorized':
+        return { type: 'authorized' }
+      case 'payment.captured':
+        return { type: 'captured', amountCents }
+      case 'payment.failed':
+        return { type: 'failed', reason: hook.payload.data.reason as FailureReason }
+      default: {
+        const refund = hook.providerRefundId
+          ? await findRefundByProviderId(tx, hook.providerRefundId)
+          : undefined
+        return refund ? { type: 'refunded', refundId: refund.id, amountCents } : 'not-yet'
+      }
+    }
+  }
+
+  const later = async (tx: TransactionSql, hook: WebhookRow, reason: string) => {
+    if (hook.attempts + 1 >= MAX_UNMATCHED_ATTEMPTS) {
+      logger.error({ webhookId: hook.id, reason }, 'webhook never matched a payment; put aside')
+      await markApplied(tx, hook.provider, hook.id, 'unmatched', null)
+    } else {
+      await postpone(tx, hook.provider, hook.id, backoffMs(hook.attempts + 1, 100, 30_000), reason)
+    }
+  }
+
+  const apply = async (provider: string, id: string) => {
+    const claimed = await withTransaction(
+      sql,
+      async (tx) => {
+        const hook = await claimWebhook(tx, provider, id)
+        if (!hook) return undefined
+        const payment = await findByTransaction(tx, provider, hook.providerTransactionId)
+        if (!payment) return void (await later(tx, hook, 'no payment with this provider transaction yet'))
+        return tracer.startActiveSpan(
+          'payment.webhook.apply',
+          {
+            kind: SpanKind.INTERNAL,
+            attributes: { 'payment.id': payment.id, 'webhook.id': hook.id, 'webhook.type': hook.type },
+          },
+          contextFromHeaders(payment.traceHeaders),
+          async (span) => {
+            try {
+              const fact = await factOf(tx, hook)
+              if (fact === 'not-yet')
+                return void (await later(tx, hook, 'no refund with this provider refund id yet'))
+              const recorded = await recordFact(tx, payment, fact, { kind: 'webhook', id: hook.id }, deps)
+              const outcome = recorded.transitions.length > 0 ? 'applied' : 'no-op'
+              await markApplied(tx, provider, hook.id, outcome, payment.id)
+              span.setAttribute('webhook.outcome', outcome)
+              return recorded.claimed ? recorded.payment : undefined
+            } finally {
+              span.end()
+            }
+          },
+        )
+      },
+      { name: 'payment.webhook.apply' },
+    )
+    if (claimed) deps.onClaimed(claimed)
+  }
+
+  return {
+    apply,
+    applyPendingFor: async (provider, transactionId) => {
+      for (const hook of await unappliedFor(sql, provider, transactionId)) await apply(hook.provider, hook.id)
+    },
+    round: async () => {
+      const due = await dueWebhooks(sql, 50)
+      for (const hook of due) {
+        await apply(hook.provider, hook.id).catch((error: unknown) =>
+          logger.error({ err: error, webhookId: hook.id }, 'applying a webhook failed; will retry'),
+        )
+      }
+      return due.length === 50
+    },
+  }
+}

@@ -1,0 +1,209 @@
+import { numericToCents } from '@careforall/contracts'
+import { type Sql, withTransaction } from '@careforall/db'
+import type { Logger } from '@careforall/logger'
+import { contextFromHeaders, tracer } from '@careforall/otel'
+import { SpanStatusCode } from '@opentelemetry/api'
+import { backoffMs, type CaptureMode, type RecoveryPoint } from '../domain/recovery'
+import type { Faults } from '../faults'
+import type { CallResult, PaymentProvider } from '../provider/provider'
+import {
+  claimDuePayments,
+  claimPayment,
+  findPayment,
+  type PaymentRow,
+  recordAnswer,
+  scheduleRetry,
+} from '../store/payments'
+import {
+  claimDueRefunds,
+  failRefund,
+  type RefundRow,
+  recordRefundAnswer,
+  scheduleRefundRetry,
+} from '../store/refunds'
+import type { Applier } from './apply'
+import { recordFact } from './record-facts'
+
+export interface DriverSettings {
+  leaseMs: number
+  retryBaseMs: number
+  captureMode: CaptureMode
+}
+
+const RETRY_MAX_MS = 60_000
+
+/**
+ * Makes the provider calls of brandur's atomic phases. Each call starts from a recovery point a
+ * committed transaction left (and claimed with a lease), happens OUTSIDE any transaction with our
+ * permanent key, and its answer is recorded by the next atomic phase — only if the payment is
+ * still at that point. A crash between the call and the record leaves the recovery point as it
+ * was: when the lease runs out the resumer calls again with the same key, the provider answers
+ * with the operation it already made, and nothing is charged twice. Fault points sit exactly there.
+ */
+export function createDriver(deps: {
+  sql: Sql
+  provider: PaymentProvider
+  applier: Applier
+  faults: Faults
+  logger: Logger
+  settings: DriverSettings
+}) {
+  const { sql, provider, faults, logger, settings } = deps
+  const inFlight = new Set<Promise<void>>()
+
+  const failed = async (
+    payment: PaymentRow,
+    point: RecoveryPoint,
+    result: Extract<CallResult, { ok: false }>,
+  ) => {
+    const delayMs = backoffMs(payment.attempts, settings.retryBaseMs, RETRY_MAX_MS)
+    await scheduleRetry(sql, payment.id, point, { delayMs, error: result.error, park: !result.retryable })
+    const log = {
+      paymentId: payment.id,
+      recoveryPoint: point,
+      attempts: payment.attempts,
+      err: { message: result.error },
+    }
+    if (result.retryable) logger.warn(log, 'provider call failed; will retry with the same key')
+    else logger.error(log, 'provider refused the call; payment needs attention')
+  }
+
+  const authorize = async (payment: PaymentRow) => {
+    const result = await provider.authorize(payment.idempotencyKey, {
+      amountCents: numericToCents(payment.amount),
+      paymentMethod: payment.paymentMethod,
+      reference: payment.pledgeId,
+    })
+    faults.hit('after-authorize-call')
+    if (!result.ok) return failed(payment, 'authorize', result)
+    const transactionId = result.operation.providerTransactionId
+    if (await recordAnswer(sql, payment.id, 'authorize', 'awaiting_authorization', transactionId)) {
+      // Its webhook may have come first and been stored without a payment to apply to.
+      await deps.applier.applyPendingFor(provider.name, transactionId)
+    }
+  }
+
+  const capture = async (payment: PaymentRow) => {
+    const result = await provider.capture(`capture:${payment.id}`, {
+      transactionId: payment.providerTransactionId!,
+      amountCents: numericToCents(payment.amount),
+    })
+    faults.hit('after-capture-call')
+    if (!result.ok) return failed(payment, 'capture', result)
+    await recordAnswer(sql, payment.id, 'capture', 'awaiting_capture_result')
+  }
+
+  /** The expiry sweeper's void: decided on the spot by the provider, so its answer is the fact. */
+  const voidHold = async (payment: PaymentRow) => {
+    const result = await provider.voidAuthorization(`void:${payment.id}`, payment.providerTransactionId!)
+    faults.hit('after-void-call')
+    if (!result.ok && result.code === 'already_captured') {
+      // Captured after all: its webhook will tell us.
+      await recordAnswer(sql, payment.id, 'void', 'awaiting_capture_result')
+      return
+    }
+    if (!result.ok) return failed(payment, 'void', result)
+    await withTransaction(sql, async (tx) => {
+      const locked = await findPayment(tx, payment.id, true)
+      if (locked?.recoveryPoint !== 'void') return
+      await recordFact(
+        tx,
+        locked,
+        { type: 'failed', reason: 'authorization_expired' },
+        { kind: 'sweeper', id: `void:${result.operation.id}` },
+        { captureMode: settings.captureMode, leaseMs: settings.leaseMs },
+      )
+    })
+  }
+
+  const steps: Partial<Record<RecoveryPoint, (payment: PaymentRow) => Promise<void>>> = {
+    authorize,
+    capture,
+    void: voidHold,
+  }
+
+  /** Drives one payment the caller has claimed, in the trace of the donation that created it. */
+  const drive = (payment: PaymentRow): Promise<void> => {
+    const step = steps[payment.recoveryPoint]
+    if (!step) return Promise.resolve()
+    const run = tracer
+      .startActiveSpan(
+        `payment.${payment.recoveryPoint}`,
+        { attributes: { 'payment.id': payment.id, 'payment.attempt': payment.attempts } },
+        contextFromHeaders(payment.traceHeaders),
+        async (span) => {
+          try {
+            await step(payment)
+          } catch (error) {
+            span.setStatus({ code: SpanStatusCode.ERROR })
+            throw error
+          } finally {
+            span.end()
+          }
+        },
+      )
+      .catch((error: unknown) =>
+        logger.error({ err: error, paymentId: payment.id }, 'driving a payment failed; the resumer retries'),
+      )
+      .finally(() => inFlight.delete(run))
+    inFlight.add(run)
+    return run
+  }
+
+  const driveRefund = (refund: RefundRow): Promise<void> => {
+    const run = (async () => {
+      const payment = await findPayment(sql, refund.paymentId)
+      if (!payment?.providerTransactionId) return
+      const result = await provider.refund(refund.idempotencyKey, {
+        transactionId: payment.providerTransactionId,
+        amountCents: numericToCents(refund.amount),
+      })
+      faults.hit('after-refund-call')
+      if (result.ok) {
+        if (await recordRefundAnswer(sql, refund.id, result.operation.id)) {
+          await deps.applier.applyPendingFor(provider.name, payment.providerTransactionId)
+        }
+      } else if (result.retryable) {
+        await scheduleRefundRetry(
+          sql,
+          refund.id,
+          backoffMs(refund.attempts, settings.retryBaseMs, RETRY_MAX_MS),
+          result.error,
+        )
+      } else {
+        logger.error({ refundId: refund.id, err: { message: result.error } }, 'provider refused the refund')
+        await failRefund(sql, refund.id, result.error)
+      }
+    })()
+      .catch((error: unknown) => logger.error({ err: error, refundId: refund.id }, 'driving a refund failed'))
+      .finally(() => inFlight.delete(run))
+    inFlight.add(run)
+    return run
+  }
+
+  return {
+    drive,
+    driveRefund,
+    /** Claims a payment by id (if its call is due and nobody holds it) and drives it. */
+    kick: async (id: string) => {
+      const claimed = await claimPayment(sql, id, settings.leaseMs)
+      if (claimed) await drive(claimed)
+    },
+    /** The resumer: payments and refunds stuck at a recovery point whose lease ran out, or due again. */
+    round: async (): Promise<boolean> => {
+      const payments = await claimDuePayments(sql, 50, settings.leaseMs)
+      const refunds = await claimDueRefunds(sql, 50, settings.leaseMs)
+      if (payments.length + refunds.length > 0) {
+        logger.info({ payments: payments.length, refunds: refunds.length }, 'resuming from recovery points')
+      }
+      await Promise.all([...payments.map(drive), ...refunds.map(driveRefund)])
+      return payments.length === 50 || refunds.length === 50
+    },
+    /** Resolves once no provider call started here is still running. */
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight])
+    },
+  }
+}
+
+export type Driver = ReturnType<typeof createDriver>

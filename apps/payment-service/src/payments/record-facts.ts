@@ -1,0 +1,61 @@
+import { centsToNumeric, numericToCents } from '@careforall/contracts'
+import type { TransactionSql } from '@careforall/db'
+import { applyFact, type PaymentFact, type PaymentState, type Transition } from '../domain/payment-machine'
+import { type CaptureMode, recoveryAfter } from '../domain/recovery'
+import { recordTransition } from '../events/payment-events'
+import type { Cause } from '../store/history'
+import { type PaymentRow, updatePayment } from '../store/payments'
+import { completeRefund, succeededRefundIds } from '../store/refunds'
+
+export interface Recorded {
+  payment: PaymentRow
+  transitions: Transition[]
+  /** The next provider call (capture) was claimed for the caller, to make right after commit. */
+  claimed: boolean
+}
+
+export function stateOf(row: PaymentRow, refundsApplied: string[]): PaymentState {
+  return {
+    status: row.status,
+    amountCents: numericToCents(row.amount),
+    capturedCents: numericToCents(row.capturedAmount),
+    refundedCents: numericToCents(row.refundedAmount),
+    failureReason: row.failureReason,
+    refundsApplied,
+  }
+}
+
+/**
+ * Applies a fact to a payment the caller has locked: runs the pure state machine, stores the new
+ * state and recovery point, one history row and one outbox event per transition, and completes
+ * the refunds it counted. A fact that changes nothing writes nothing.
+ */
+export async function recordFact(
+  tx: TransactionSql,
+  payment: PaymentRow,
+  fact: PaymentFact,
+  cause: Cause,
+  options: { captureMode: CaptureMode; leaseMs: number },
+): Promise<Recorded> {
+  // Only a refund needs to know which refunds were counted already.
+  const counted = fact.type === 'refunded' ? await succeededRefundIds(tx, payment.id) : []
+  const { state, transitions } = applyFact(stateOf(payment, counted), fact)
+  if (transitions.length === 0) return { payment, transitions, claimed: false }
+  const recoveryPoint = recoveryAfter(state.status, payment.recoveryPoint, options.captureMode)
+  const claimed = recoveryPoint === 'capture' && payment.recoveryPoint !== 'capture'
+  const updated = await updatePayment(tx, payment.id, {
+    status: state.status,
+    capturedAmount: centsToNumeric(state.capturedCents),
+    refundedAmount: centsToNumeric(state.refundedCents),
+    failureReason: state.failureReason,
+    recoveryPoint,
+    authorized: transitions.some((t) => t.event === 'payment.authorized'),
+    captured: transitions.some((t) => t.event === 'payment.captured'),
+    claimMs: claimed ? options.leaseMs : undefined,
+  })
+  for (const t of transitions) {
+    await recordTransition(tx, updated, t, cause)
+    if (t.refundId) await completeRefund(tx, t.refundId)
+  }
+  return { payment: updated, transitions, claimed }
+}
