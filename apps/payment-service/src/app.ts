@@ -28,7 +28,7 @@ export interface Deps {
 /** Builds the payment service's app and its parts; tests call this with their own database and vhost. */
 export function buildApp(deps: Deps) {
   const { env, logger, sql } = deps
-  const faults = createFaults(env.FAULT_POINT, logger)
+  const faults = createFaults(env.FAULT_POINT, logger, env.FAULT_POINT_ONCE_FILE)
   const provider = createSandboxClient({
     baseUrl: env.SANDBOX_API_URL,
     apiKey: env.SANDBOX_API_KEY,

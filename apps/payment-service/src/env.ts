@@ -39,6 +39,11 @@ const schema = serviceEnv
     WEBHOOK_APPLY_INTERVAL_MS: ms(500),
     /** Tests arm one to kill the process between a provider call and its commit. */
     FAULT_POINT: FaultPoint.optional(),
+    /**
+     * With FAULT_POINT: fire once only, leaving this file behind, so a supervisor that restarts
+     * the process (`bun run dev`) gets a service that recovers instead of crashing forever.
+     */
+    FAULT_POINT_ONCE_FILE: z.string().optional(),
 
     /** The sandbox provider's API, called over HTTP: this very process (`http://127.0.0.1:$PORT`) when unset. */
     SANDBOX_API_URL: z.url().optional(),

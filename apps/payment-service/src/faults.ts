@@ -1,3 +1,4 @@
+import { existsSync, writeFileSync } from 'node:fs'
 import type { Logger } from '@careforall/logger'
 import type { FaultPoint } from './env'
 
@@ -11,10 +12,14 @@ export interface Faults {
  * 137 (as if SIGKILLed) right where it is, with nothing flushed and no transaction committed, so
  * a test can prove that a restart resumes from the recovery point without charging twice.
  */
-export function createFaults(armed: FaultPoint | undefined, logger: Logger): Faults {
+export function createFaults(armed: FaultPoint | undefined, logger: Logger, onceFile?: string): Faults {
   return {
     hit(point) {
       if (point !== armed) return
+      if (onceFile) {
+        if (existsSync(onceFile)) return
+        writeFileSync(onceFile, `${point} fired at ${new Date().toISOString()}\n`)
+      }
       logger.fatal({ faultPoint: point }, 'fault point reached; exiting with 137')
       process.exit(137)
     },

@@ -1,1 +1,2 @@
+export { eventually, PlatformClient } from './client'
 export { type RunningPlatform, startPlatform } from './platform'

@@ -4,9 +4,13 @@ import { freePort, inheritedEnv } from '@careforall/devkit/testing'
 export interface RunningPlatform {
   gateway: string
   portOffset: number
+  /** A service's own base URL (for its internal routes and the sandbox API). */
+  serviceUrl(name: 'auth' | 'campaign' | 'pledge' | 'payment' | 'totals' | 'chat'): string
   output(): string
   stop(): Promise<number>
 }
+
+const SERVICE_PORTS = { auth: 1, campaign: 2, pledge: 3, payment: 4, totals: 5, chat: 6 } as const
 
 const root = new URL('../../../', import.meta.url).pathname
 
@@ -32,7 +36,11 @@ function freeOffset(): number {
  * Starts the whole platform exactly as the README says (`bun run dev`), pointed at a test world's
  * database and vhost and shifted to free ports, and waits until it prints that it is running.
  */
-export async function startPlatform(world: TestResources, timeoutMs = 120_000): Promise<RunningPlatform> {
+export async function startPlatform(
+  world: TestResources,
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<RunningPlatform> {
+  const timeoutMs = options.timeoutMs ?? 120_000
   const portOffset = freeOffset()
   const proc = Bun.spawn(['bun', 'run', 'dev'], {
     cwd: root,
@@ -44,6 +52,7 @@ export async function startPlatform(world: TestResources, timeoutMs = 120_000): 
       PORT_OFFSET: String(portOffset),
       DEV_WATCH: 'false',
       DEV_RAW_LOGS: 'true',
+      ...options.env,
     },
     stdin: 'ignore',
     stdout: 'pipe',
@@ -74,6 +83,7 @@ export async function startPlatform(world: TestResources, timeoutMs = 120_000): 
   return {
     gateway: `http://127.0.0.1:${3000 + portOffset}`,
     portOffset,
+    serviceUrl: (name) => `http://127.0.0.1:${3000 + portOffset + SERVICE_PORTS[name]}`,
     output: () => output,
     stop: async () => {
       proc.kill('SIGTERM')
