@@ -8,10 +8,10 @@ const logger = createLogger({ serviceName: 'messaging-test', level: 'silent' })
 
 beforeAll(async () => {
   world = await createTestResources()
-})
+}, 30_000)
 afterAll(async () => {
   await world?.cleanup()
-})
+}, 30_000)
 
 describe('connectBroker', () => {
   it('connects, runs setup steps and reports its state', async () => {

@@ -10,11 +10,17 @@ export interface Broker {
   readonly connection: RecoveringChannelModel
   /** True while a connection to the broker is open (for `/ready`). */
   isConnected(): boolean
+  /** The open connection, if any: a channel kept by a step checks it is still the live one. */
+  model(): ChannelModel | undefined
   /**
    * Adds a setup step: it runs now if connected, and again after every reconnect, so exchanges,
-   * queues and consumers come back by themselves after a broker restart.
+   * queues and consumers come back by themselves after a broker restart. If it fails on a live
+   * connection (say, a queue declared with other arguments) it is dropped and the error thrown, so
+   * a misconfigured consumer stops the start instead of breaking every later reconnect.
    */
   addSetup(step: SetupStep): Promise<void>
+  /** Forgets a step (a stopped consumer must not come back at the next reconnect). */
+  removeSetup(step: SetupStep): void
   close(): Promise<void>
 }
 
@@ -32,9 +38,22 @@ export interface BrokerOptions {
  */
 export async function connectBroker(options: BrokerOptions): Promise<Broker> {
   const steps: SetupStep[] = []
+  // Steps that already ran on the connection being set up: one added between the end of the
+  // recovery's setup and the `connect` event would otherwise wait for the next reconnect.
+  const ranOn = new WeakMap<ChannelModel, Set<SetupStep>>()
   let current: ChannelModel | undefined
   const url = new URL(options.url)
   if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', '10')
+  const runSteps = async (model: ChannelModel) => {
+    const ran = ranOn.get(model) ?? new Set<SetupStep>()
+    ranOn.set(model, ran)
+    for (let index = 0; index < steps.length; index++) {
+      const step = steps[index]!
+      if (ran.has(step)) continue
+      ran.add(step)
+      await step(model)
+    }
+  }
   const connection = await amqp.connect(url.toString(), {
     clientProperties: { connection_name: options.name },
     recovery: {
@@ -42,14 +61,15 @@ export async function connectBroker(options: BrokerOptions): Promise<Broker> {
       initialDelay: 200,
       maxDelay: 5000,
       maxRetries: Number.POSITIVE_INFINITY,
-      setup: async (model: ChannelModel) => {
-        for (const step of steps) await step(model)
-      },
+      setup: runSteps,
     },
   })
   connection.on('connect', (model: ChannelModel) => {
     current = model
     options.logger.info('connected to rabbitmq')
+    runSteps(model).catch((error: Error) =>
+      options.logger.error({ err: error }, 'rabbitmq setup step failed'),
+    )
   })
   connection.on('disconnect', (error: Error) => {
     current = undefined
@@ -63,9 +83,27 @@ export async function connectBroker(options: BrokerOptions): Promise<Broker> {
   return {
     connection,
     isConnected: () => current !== undefined,
+    model: () => current,
     addSetup: async (step) => {
       steps.push(step)
-      if (current) await step(current)
+      const model = current
+      if (!model) return
+      const ran = ranOn.get(model) ?? new Set<SetupStep>()
+      ranOn.set(model, ran)
+      if (ran.has(step)) return
+      ran.add(step)
+      try {
+        await step(model)
+      } catch (error) {
+        // The connection dropped meanwhile: the step runs again after the reconnect.
+        if (current !== model) return
+        steps.splice(steps.indexOf(step), 1)
+        throw error
+      }
+    },
+    removeSetup: (step) => {
+      const index = steps.indexOf(step)
+      if (index >= 0) steps.splice(index, 1)
     },
     close: async () => {
       if (closed) return

@@ -1,2 +1,15 @@
 export { type Broker, type BrokerOptions, connectBroker, type SetupStep } from './connection'
+export {
+  type Consumer,
+  type ConsumerOptions,
+  type EventHandlers,
+  type HandlerContext,
+  type SettledDelivery,
+  startConsumer,
+} from './consumer'
+export { type DeadLetter, listDeadLetters, type ReplayOptions, replayDeadLetters } from './dlq'
+export { type FanoutOptions, type FanoutSubscription, subscribeFanout } from './fanout'
 export { messagingMigrations } from './migrations'
+export { type OutboxEvent, publish } from './outbox'
+export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay'
+export { type Binding, declareExchanges, dlqOf } from './topology'

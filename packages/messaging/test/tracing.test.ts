@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { Events } from '@careforall/contracts'
+import { openDatabase, type Sql, withTransaction } from '@careforall/db'
+import { metricsText, startTelemetry, tracer } from '@careforall/otel'
+import { type SpanContext, SpanKind, trace } from '@opentelemetry/api'
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace'
+import { messagingMigrations, publish, startConsumer, startOutboxRelay } from '../src'
+import { captured, createMessagingWorld, type MessagingWorld, waitFor } from './support/world'
+
+const exporter = new InMemorySpanExporter()
+startTelemetry({
+  serviceName: 'messaging-trace-test',
+  spanProcessors: [new SimpleSpanProcessor({ exporter })],
+})
+
+let world: MessagingWorld
+let pledge: Sql
+
+beforeAll(async () => {
+  world = await createMessagingWorld()
+  pledge = await openDatabase({
+    url: world.resources.databaseUrl('pledge'),
+    schema: 'pledge',
+    migrations: [messagingMigrations],
+    logger: world.logger,
+    max: 4,
+  })
+}, 30_000)
+afterAll(async () => {
+  await pledge?.end({ timeout: 1 })
+  await world?.cleanup()
+}, 30_000)
+
+function activeSpanContext(): SpanContext {
+  return trace.getActiveSpan()!.spanContext()
+}
+
+describe('trace context across the outbox and RabbitMQ', () => {
+  it("gives the consumer's span the producer's trace id and parent, carries it on through the handler's own events, and counts it all in the metrics", async () => {
+    const broker = await world.connect('tracing')
+    const seen: { atPublish?: SpanContext; inHandler?: SpanContext } = {}
+    const relays = await Promise.all(
+      [
+        { sql: world.producer, schema: 'payment' },
+        { sql: pledge, schema: 'pledge' },
+      ].map(({ sql, schema }) =>
+        startOutboxRelay({
+          sql,
+          databaseUrl: world.resources.databaseUrl(schema),
+          schema,
+          broker,
+          logger: world.logger,
+        }),
+      ),
+    )
+    const pledgeConsumer = await startConsumer({
+      broker,
+      sql: pledge,
+      logger: world.logger,
+      queue: 'pledge-service.payment-events',
+      bindings: [{ exchange: 'payment.events', routingKeys: ['payment.captured'] }],
+      handlers: {
+        'payment.captured': async (event, { tx }) => {
+          seen.inHandler = activeSpanContext()
+          await publish(tx, 'pledge-service', {
+            type: Events.PledgeStateChanged,
+            data: {
+              pledgeId: event.data.pledgeId,
+              campaignId: event.data.campaignId,
+              from: 'AUTHORIZED',
+              to: 'CAPTURED',
+              causeEventId: event.id,
+            },
+            aggregate: 'pledge',
+            aggregateId: event.data.pledgeId,
+          })
+        },
+      },
+    })
+    let finalContext: SpanContext | undefined
+    const totalsConsumer = await startConsumer({
+      broker,
+      sql: world.consumer,
+      logger: world.logger,
+      queue: 'totals-service.pledge-events',
+      bindings: [{ exchange: 'pledge.events', routingKeys: ['pledge.*'] }],
+      handlers: {
+        'pledge.state_changed': async () => {
+          finalContext = activeSpanContext()
+        },
+      },
+    })
+    try {
+      const origin = await tracer.startActiveSpan(
+        'POST /api/payments/webhooks/sandbox',
+        { kind: SpanKind.SERVER },
+        async (span) => {
+          const data = captured()
+          await withTransaction(world.producer, async (tx) => {
+            seen.atPublish = activeSpanContext()
+            await publish(tx, 'payment-service', {
+              type: Events.PaymentCaptured,
+              data,
+              aggregate: 'payment',
+              aggregateId: data.paymentId,
+            })
+          })
+          span.end()
+          return span.spanContext()
+        },
+      )
+      await waitFor(
+        () => finalContext,
+        (context) => context !== undefined,
+      )
+
+      const [row] = await world.producer<{ metadata: Record<string, string> }[]>`select metadata from outbox`
+      expect(row!.metadata.traceparent).toBe(`00-${origin.traceId}-${seen.atPublish!.spanId}-01`)
+
+      const spans = exporter.getFinishedSpans()
+      const consumerSpan = (queue: string) =>
+        spans.find((span) => span.name === `${queue} process` && span.kind === SpanKind.CONSUMER)!
+      const first = consumerSpan('pledge-service.payment-events')
+      expect(first.spanContext().traceId).toBe(origin.traceId)
+      expect(first.parentSpanContext?.spanId).toBe(seen.atPublish!.spanId)
+      expect(seen.inHandler!.traceId).toBe(origin.traceId)
+
+      // The handler's own event continues the same trace, one hop further.
+      const second = consumerSpan('totals-service.pledge-events')
+      const [pledgeRow] = await pledge<{ metadata: Record<string, string> }[]>`select metadata from outbox`
+      expect(pledgeRow!.metadata.traceparent).toBe(`00-${origin.traceId}-${seen.inHandler!.spanId}-01`)
+      expect(second.spanContext().traceId).toBe(origin.traceId)
+      expect(second.parentSpanContext?.spanId).toBe(seen.inHandler!.spanId)
+      expect(finalContext!.traceId).toBe(origin.traceId)
+
+      // The same run, seen from /metrics.
+      const metrics = await metricsText()
+      expect(metrics).toContain('outbox_published_total{schema="payment"')
+      expect(metrics).toContain('outbox_backlog{schema="pledge"')
+      expect(metrics).toContain('outbox_oldest_age_seconds{schema="payment"')
+      expect(metrics).toContain(
+        'messaging_handler_duration_seconds_bucket{queue="totals-service.pledge-events"',
+      )
+      expect(metrics).toMatch(
+        /messaging_queue_depth\{queue="pledge-service.payment-events",kind="dlq"[^}]*\} 0/,
+      )
+    } finally {
+      await Promise.all([pledgeConsumer.stop(), totalsConsumer.stop()])
+      await Promise.all(relays.map((relay) => relay.stop()))
+    }
+  }, 30_000)
+})
