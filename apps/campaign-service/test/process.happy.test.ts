@@ -4,5 +4,5 @@ describeServiceBasics({
   name: 'campaign',
   schema: 'campaign',
   tables: ['campaigns'],
-  checks: ['postgres', 'rabbitmq'],
+  checks: ['postgres', 'rabbitmq', 'redis'],
 })
