@@ -1,0 +1,26 @@
+// `bun run bench`: every benchmark, one after the other (they share this machine's two cores, so
+// never at once), each printing its own figures. `bun run bench -- <name>` runs one of them.
+const BENCHMARKS: Record<string, string> = {
+  messaging: 'messaging.ts', // issue 3: commit → consumed latency at 500 events/s, saturation
+  auth: 'auth-login.ts', // issue 4: login verifies per second at the chosen argon2id cost
+  pledges: 'pledges.ts', // issue 6: pledges/s creation → CAPTURED, p50/p99, the slow stage
+  totals: 'totals.ts', // issue 7: GET /api/totals through the gateway, SSE visibility
+}
+
+const only = Bun.argv.slice(2).filter((arg) => !arg.startsWith('-'))
+const chosen = only.length ? only : Object.keys(BENCHMARKS)
+let failed = 0
+for (const name of chosen) {
+  const file = BENCHMARKS[name]
+  if (!file) {
+    console.error(`unknown benchmark ${name}; one of ${Object.keys(BENCHMARKS).join(', ')}`)
+    process.exit(2)
+  }
+  console.log(`\n=== ${name} (${file})`)
+  const proc = Bun.spawn([process.execPath, `${import.meta.dir}/${file}`], {
+    stdout: 'inherit',
+    stderr: 'inherit',
+  })
+  if ((await proc.exited) !== 0) failed++
+}
+process.exit(failed ? 1 : 0)
