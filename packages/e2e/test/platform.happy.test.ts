@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestResources, type TestResources } from '@careforall/db/testing'
+import { compileErrors, validate } from '@readme/openapi-parser'
 import { type RunningPlatform, startPlatform } from '../src'
 
 const SERVICES = ['auth', 'campaign', 'pledge', 'payment', 'totals', 'chat']
