@@ -34,7 +34,19 @@ describe('the platform started with `bun run dev`', () => {
       paths: object
     }
     expect(doc.openapi).toBe('3.1.0')
-    expect(Object.keys(doc.paths)).toContain('/api/status')
+    const result = await validate(structuredClone(doc) as never)
+    expect(result.valid ? [] : compileErrors(result)).toEqual([])
+    // Every /api operation of every real service is in the one document.
+    const paths = Object.keys(doc.paths)
+    for (const [index, name] of SERVICES.entries()) {
+      const url = `http://127.0.0.1:${3001 + index + platform.portOffset}/openapi.json`
+      const own = (await (await fetch(url)).json()) as { paths: object }
+      const missing = Object.keys(own.paths).filter(
+        (path) => path.startsWith('/api/') && !paths.includes(path),
+      )
+      expect({ name, missing }).toEqual({ name, missing: [] })
+    }
+    expect(paths).toContain('/api/status')
     const page = await fetch(`${platform.gateway}/docs`)
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('/docs/scalar.js')
