@@ -1,18 +1,37 @@
 import { pingDb, type Sql } from '@careforall/db'
-import { createApp } from '@careforall/http'
+import { createApp, createTokenVerifier, pingRedis, type Redis } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Broker } from '@careforall/messaging'
 import type { Env } from './env'
+import { TotalsCache } from './read-model/cache'
+import { statsRouter } from './routes/stats/stats.index'
+import { totalsRouter } from './routes/totals/totals.index'
 
 export interface Deps {
   env: Env
   logger: Logger
   sql: Sql
   broker: Broker
+  redis: Redis
 }
 
-/** Builds the totals service's app; tests call this with their own database and vhost. */
+/**
+ * Builds the totals service's app and the in-memory read model its reads are served from; tests
+ * call this with their own database and vhost. `startTotals()` (service.ts) adds what keeps the
+ * read model fed: the consumer, the fan-out listener, the refresh and the reconciliation.
+ */
 export function buildApp(deps: Deps) {
+  const cache = new TotalsCache({
+    sql: deps.sql,
+    maxEntries: deps.env.CACHE_MAX_ENTRIES,
+    // While the broker is away, no change notifications arrive: entries then expire after a second.
+    hearsChanges: () => deps.broker.isConnected(),
+  })
+  const verifier = createTokenVerifier({
+    jwksUrl: deps.env.AUTH_JWKS_URL,
+    redis: deps.redis,
+    logger: deps.logger,
+  })
   const app = createApp({
     service: 'totals-service',
     description: 'The campaign totals read model, fed by payment events, served from memory.',
@@ -20,7 +39,10 @@ export function buildApp(deps: Deps) {
     readiness: {
       postgres: () => pingDb(deps.sql),
       rabbitmq: async () => deps.broker.isConnected(),
+      redis: () => pingRedis(deps.redis),
     },
   })
-  return app
+  app.route('/', statsRouter({ sql: deps.sql, verifier }))
+  app.route('/', totalsRouter({ cache, heartbeatMs: deps.env.SSE_HEARTBEAT_MS }))
+  return { app, cache }
 }

@@ -1,9 +1,9 @@
 import { openDatabase } from '@careforall/db'
-import { serve } from '@careforall/http'
+import { createRedis, serve } from '@careforall/http'
 import { createLogger } from '@careforall/logger'
 import { connectBroker, messagingMigrations } from '@careforall/messaging'
-import { buildApp } from './app'
 import { env } from './env'
+import { startTotals } from './service'
 
 const logger = createLogger({ serviceName: 'totals-service', level: env.LOG_LEVEL })
 const sql = await openDatabase({
@@ -13,12 +13,18 @@ const sql = await openDatabase({
   logger,
 })
 const broker = await connectBroker({ url: env.RABBITMQ_URL, logger, name: 'totals-service' })
-const app = buildApp({ env, logger, sql, broker })
+const redis = createRedis(env.REDIS_URL, env.REDIS_PREFIX)
+const totals = await startTotals({ env, logger, sql, broker, redis })
 
 serve({
-  app,
+  app: totals.app,
   port: env.PORT,
   hostname: env.HOST,
   logger,
-  onShutdown: [() => broker.close(), () => sql.end({ timeout: 5 })],
+  onShutdown: [() => totals.stop(), () => broker.close(), () => redis.quit(), () => sql.end({ timeout: 5 })],
 })
+// Event streams never finish by themselves: end them as soon as shutdown starts, so the drain is
+// not held up and their clients reconnect (with Last-Event-ID) to another instance.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => totals.cache.subscribers.closeAll())
+}

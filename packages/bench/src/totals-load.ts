@@ -14,6 +14,8 @@ export interface LoadResult {
   p50: number
   p99: number
   max: number
+  /** CPU seconds of an external load generator (wrk), which is not this process. */
+  generatorCpuSeconds?: number
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -107,6 +109,20 @@ export async function cpuSeconds(pid: number): Promise<number | undefined> {
   } catch {
     return undefined
   }
+}
+
+/** CPU seconds used so far by every process whose command name is `name` (e.g. `postgres`). */
+export async function cpuSecondsOf(name: string): Promise<number> {
+  const { readdir } = await import('node:fs/promises')
+  let total = 0
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue
+    const comm = await Bun.file(`/proc/${entry}/comm`)
+      .text()
+      .catch(() => '')
+    if (comm.trim() === name) total += (await cpuSeconds(Number(entry))) ?? 0
+  }
+  return total
 }
 
 export function formatResult(result: LoadResult): string {

@@ -2,10 +2,9 @@
 // service, a trivial upstream, and the real gateway in front of both, each in its own process.
 import { type CloudEvent, createEvent, Events, Exchanges } from '@careforall/contracts'
 import { createTestResources, type TestResources } from '@careforall/db/testing'
+import { freePort, type RunningService, spawnService, worldEnv } from '@careforall/devkit/testing'
 import { createLogger } from '@careforall/logger'
 import { type Broker, connectBroker, declareExchanges } from '@careforall/messaging'
-// Relative: this package's manifest does not list devkit (see the report of issue 7).
-import { freePort, type RunningService, spawnService, worldEnv } from '../../devkit/src/testing/spawn'
 
 export interface BenchPlatform {
   world: TestResources

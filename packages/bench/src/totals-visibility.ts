@@ -5,11 +5,13 @@
 interface Due {
   targetCents: number
   publishedAt: number
+  /** False during a warm-up: its delay is not recorded. */
+  measured: boolean
 }
 
 export interface VisibilityWatch {
   /** Records a capture just published, to be matched by a later event of its campaign. */
-  published(campaignId: string, amountCents: number, publishedAt: number): void
+  published(campaignId: string, amountCents: number, publishedAt: number, measured?: boolean): void
   /** Delays (ms) from publish to visible, one per capture seen so far. */
   delays(): number[]
   /** Captures published but not seen yet. */
@@ -29,7 +31,10 @@ export async function watchVisibility(gatewayUrl: string, campaignIds: string[])
     shown.set(campaignId, cents)
     const queue = due.get(campaignId) ?? []
     const now = performance.now()
-    while (queue.length > 0 && queue[0]!.targetCents <= cents) delays.push(now - queue.shift()!.publishedAt)
+    while (queue.length > 0 && queue[0]!.targetCents <= cents) {
+      const seen = queue.shift()!
+      if (seen.measured) delays.push(now - seen.publishedAt)
+    }
   }
 
   const follow = async (campaignId: string) => {
@@ -66,11 +71,11 @@ export async function watchVisibility(gatewayUrl: string, campaignIds: string[])
   for (const campaignId of campaignIds) expected.set(campaignId, shown.get(campaignId)!)
 
   return {
-    published: (campaignId, amountCents, publishedAt) => {
+    published: (campaignId, amountCents, publishedAt, measured = true) => {
       const targetCents = (expected.get(campaignId) ?? 0) + amountCents
       expected.set(campaignId, targetCents)
       const queue = due.get(campaignId) ?? []
-      queue.push({ targetCents, publishedAt })
+      queue.push({ targetCents, publishedAt, measured })
       due.set(campaignId, queue)
     },
     delays: () => delays,

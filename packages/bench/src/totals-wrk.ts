@@ -61,5 +61,6 @@ export async function wrkLoad(
     p50: millis(/ 50%\s+(\S+)/.exec(out)?.[1]),
     p99: millis(/ 99%\s+(\S+)/.exec(out)?.[1]),
     max: millis(/Latency\s+\S+\s+\S+\s+(\S+)/.exec(out)?.[1]),
+    generatorCpuSeconds: Number(proc.resourceUsage()?.cpuTime.total ?? 0) / 1e6,
   }
 }

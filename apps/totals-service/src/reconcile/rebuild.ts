@@ -1,0 +1,40 @@
+import { type Sql, withTransaction } from '@careforall/db'
+import { stageSummary, swapInStaged } from '../store/rebuild'
+import type { SummaryClient } from './summary-client'
+
+export interface RebuildResult {
+  payments: number
+  /** Campaigns whose served totals changed (their version grew). */
+  changedCampaigns: string[]
+}
+
+/**
+ * Rebuilds the read model from the payment service's summary: stages every page, then swaps it in
+ * and recomputes every campaign in the same transaction (`store/rebuild.ts` says how lines touched
+ * meanwhile are merged). One rebuild at a time (an advisory lock). The per-day statistics are kept:
+ * the summary has no dates to rebuild them from. Running instances pick the new rows up at their
+ * next cache refresh (their versions grew).
+ *
+ * One race remains, because the summary carries no refund ids: a refund the payment service had
+ * committed when the summary was read, but whose event had not reached this service yet, is
+ * counted again when that event arrives. Rebuild while the payment events queue is drained, and
+ * let the next reconciliation confirm there is no drift.
+ */
+export function rebuildFromSummary(sql: Sql, summary: SummaryClient): Promise<RebuildResult> {
+  return withTransaction(
+    sql,
+    async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext('totals-service.rebuild'))`
+      const [started] = await tx<{ at: Date }[]>`select clock_timestamp() as at`
+      await tx`truncate rebuild_staging`
+      let payments = 0
+      for await (const page of summary.pages()) {
+        await stageSummary(tx, page)
+        payments += page.length
+      }
+      const changedCampaigns = await swapInStaged(tx, started!.at)
+      return { payments, changedCampaigns }
+    },
+    { name: 'totals.rebuild', retries: 0 },
+  )
+}
