@@ -194,6 +194,19 @@ describe('failure 1: a provider that retries its webhooks', () => {
       (await sql`select sum(amount)::text as total from pledge.pledges where id in ${sql(ids)}`) as [
         { total: string },
       ]
-    expect(Number(total)).toBe(amounts.reduce((a, b) => a + b, 0))
+    const expectedTotal = amounts.reduce((a, b) => a + b, 0)
+    expect(Number(total)).toBe(expectedTotal)
+
+    // And the campaign's public total, read through the gateway from the totals read model.
+    const totals = await eventually(
+      () =>
+        api.call<{ totalAmount: number; totalPledges: number; totalDonors: number }>(
+          'GET',
+          `/api/totals/${campaignId}`,
+        ),
+      (res) => res.body.totalPledges === 200,
+      30_000,
+    )
+    expect(totals.body).toMatchObject({ totalAmount: expectedTotal, totalPledges: 200, totalDonors: 200 })
   }, 240_000)
 })
