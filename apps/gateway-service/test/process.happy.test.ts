@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { inheritedEnv } from '@careforall/devkit/testing'
 import { closedPortUrl, type FakeUpstream, startUpstream } from './helpers/upstream'
 
 const serviceDir = new URL('..', import.meta.url).pathname
@@ -22,7 +23,7 @@ describe('gateway-service as a process', () => {
     // Started the way `bun run start` does, telemetry preloaded.
     proc = Bun.spawn([process.execPath, '--preload', '@careforall/otel/register', 'src/index.ts'], {
       cwd: serviceDir,
-      env: { ...Bun.env, ...upstreams, PORT: String(port), NODE_ENV: 'test', LOG_LEVEL: 'info' },
+      env: { ...inheritedEnv, ...upstreams, PORT: String(port), NODE_ENV: 'test', LOG_LEVEL: 'info' },
       stdin: 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',
