@@ -1,5 +1,5 @@
-import { pingDb, type Sql } from '@careforall/db'
-import { createApp, createTokenVerifier, pingRedis, type Redis } from '@careforall/http'
+import type { Sql } from '@careforall/db'
+import { createApp, createTokenVerifier, dependencyChecks, type Redis } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Broker } from '@careforall/messaging'
 import { Accounts } from './accounts'
@@ -35,11 +35,7 @@ export function buildApp(deps: Deps) {
     service: 'auth-service',
     description: 'Users, sessions and tokens: registration, login, refresh, password reset, JWKS.',
     logger: deps.logger,
-    readiness: {
-      postgres: () => pingDb(deps.sql),
-      rabbitmq: async () => deps.broker.isConnected(),
-      redis: () => pingRedis(deps.redis),
-    },
+    readiness: dependencyChecks(deps),
   })
   app.route('/', authRouter({ ...deps, accounts, keys, verifier }))
   app.route('/', usersRouter({ sql: deps.sql, accounts, verifier }))

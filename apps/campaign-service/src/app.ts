@@ -1,5 +1,5 @@
-import { pingDb, type Sql } from '@careforall/db'
-import { createApp, createTokenVerifier, pingRedis, type Redis } from '@careforall/http'
+import type { Sql } from '@careforall/db'
+import { createApp, createTokenVerifier, dependencyChecks, type Redis } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Broker } from '@careforall/messaging'
 import { Campaigns } from './campaigns'
@@ -29,11 +29,7 @@ export function buildApp(deps: Deps) {
     service: 'campaign-service',
     description: 'Fundraising campaigns: create, list, search, update and their lifecycle.',
     logger: deps.logger,
-    readiness: {
-      postgres: () => pingDb(deps.sql),
-      rabbitmq: async () => deps.broker.isConnected(),
-      redis: () => pingRedis(deps.redis),
-    },
+    readiness: dependencyChecks(deps),
   })
   app.route(
     '/',

@@ -1,5 +1,5 @@
-import { pingDb, type Sql } from '@careforall/db'
-import { createApp, pingRedis, type Redis } from '@careforall/http'
+import type { Sql } from '@careforall/db'
+import { createApp, dependencyChecks, type Redis } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Broker } from '@careforall/messaging'
 import type { Env } from './env'
@@ -18,11 +18,7 @@ export function buildApp(deps: Deps) {
     service: 'chat-service',
     description: 'Campaign chat rooms over WebSocket, with history and presence.',
     logger: deps.logger,
-    readiness: {
-      postgres: () => pingDb(deps.sql),
-      rabbitmq: async () => deps.broker.isConnected(),
-      redis: () => pingRedis(deps.redis),
-    },
+    readiness: dependencyChecks(deps),
   })
   return app
 }

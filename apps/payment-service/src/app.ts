@@ -1,5 +1,11 @@
 import { pingDb, type Sql } from '@careforall/db'
-import { createApp, createTokenVerifier, pingRedis, type Redis, type TokenVerifier } from '@careforall/http'
+import {
+  createApp,
+  createTokenVerifier,
+  dependencyChecks,
+  type Redis,
+  type TokenVerifier,
+} from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Broker } from '@careforall/messaging'
 import type { Env } from './env'
@@ -60,12 +66,7 @@ export function buildApp(deps: Deps) {
     description:
       'Payments with the provider: authorize, capture, refund, webhooks; hosts the payments sandbox.',
     logger,
-    readiness: {
-      postgres: () => pingDb(sql),
-      'sandbox-db': () => pingDb(deps.sandboxSql),
-      rabbitmq: async () => deps.broker.isConnected(),
-      redis: () => pingRedis(deps.redis),
-    },
+    readiness: { ...dependencyChecks(deps), 'sandbox-db': () => pingDb(deps.sandboxSql) },
   })
   const secrets = [
     env.SANDBOX_WEBHOOK_SECRET,

@@ -1,5 +1,5 @@
-import { pingDb, type Sql } from '@careforall/db'
-import { createApp, createTokenVerifier, pingRedis, type Redis } from '@careforall/http'
+import type { Sql } from '@careforall/db'
+import { createApp, createTokenVerifier, dependencyChecks, type Redis } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Broker } from '@careforall/messaging'
 import { type CampaignOf, createCampaignClient } from './campaign-client'
@@ -23,11 +23,7 @@ export function buildApp(deps: Deps) {
     service: 'pledge-service',
     description: 'Pledges and their state machine, driven by payment events.',
     logger: deps.logger,
-    readiness: {
-      postgres: () => pingDb(deps.sql),
-      rabbitmq: async () => deps.broker.isConnected(),
-      redis: () => pingRedis(deps.redis),
-    },
+    readiness: dependencyChecks(deps),
   })
   app.route(
     '/',

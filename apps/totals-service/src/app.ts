@@ -1,5 +1,5 @@
-import { pingDb, type Sql } from '@careforall/db'
-import { createApp, createTokenVerifier, pingRedis, type Redis } from '@careforall/http'
+import type { Sql } from '@careforall/db'
+import { createApp, createTokenVerifier, dependencyChecks, type Redis } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Broker } from '@careforall/messaging'
 import type { Env } from './env'
@@ -36,11 +36,7 @@ export function buildApp(deps: Deps) {
     service: 'totals-service',
     description: 'The campaign totals read model, fed by payment events, served from memory.',
     logger: deps.logger,
-    readiness: {
-      postgres: () => pingDb(deps.sql),
-      rabbitmq: async () => deps.broker.isConnected(),
-      redis: () => pingRedis(deps.redis),
-    },
+    readiness: dependencyChecks(deps),
   })
   app.route('/', statsRouter({ sql: deps.sql, verifier }))
   app.route('/', totalsRouter({ cache, heartbeatMs: deps.env.SSE_HEARTBEAT_MS }))

@@ -1,12 +1,31 @@
 import { dirname, join } from 'node:path'
 import { PROBLEM_CONTENT_TYPE, Problem } from '@careforall/contracts'
+import { pingDb, type Sql } from '@careforall/db'
 import { metricsText } from '@careforall/otel'
 import { createRoute, z } from '@hono/zod-openapi'
 import { Scalar } from '@scalar/hono-api-reference'
+import { pingRedis, type Redis } from './redis'
 import type { AppOpenAPI } from './types'
 
 /** Named dependency checks for `/ready`; each resolves true when the dependency answers. */
 export type ReadinessChecks = Record<string, () => Promise<boolean>>
+
+/**
+ * The checks every service makes, under the names `/ready` reports: its database (`postgres`),
+ * its broker (`rabbitmq`) and Redis (`redis`), each only when the service has one.
+ */
+export function dependencyChecks(deps: {
+  sql?: Sql
+  broker?: { isConnected(): boolean }
+  redis?: Redis
+}): ReadinessChecks {
+  const { sql, broker, redis } = deps
+  return {
+    ...(sql ? { postgres: () => pingDb(sql) } : {}),
+    ...(broker ? { rabbitmq: async () => broker.isConnected() } : {}),
+    ...(redis ? { redis: () => pingRedis(redis) } : {}),
+  }
+}
 
 let draining = false
 
