@@ -36,7 +36,7 @@ export {
   startIdempotencyReaper,
 } from './idempotency'
 export { INTERNAL_SECRET_HEADER, requireInternalSecret } from './internal'
-export { problemResponses } from './openapi'
+export { jsonContent, problemResponses } from './openapi'
 export { checkReadiness, dependencyChecks, type ReadinessChecks, startDraining } from './ops'
 export { cursorFrom, nextCursorOf } from './pagination'
 export { problemResponse, statusProblem } from './problem'

@@ -1,4 +1,5 @@
 import { PROBLEM_CONTENT_TYPE, Problem } from '@careforall/contracts'
+import type { ZodType } from 'zod'
 
 const problem = (description: string) => ({
   description,
@@ -19,3 +20,8 @@ export const problemResponses = {
   429: problem('Too many requests; see Retry-After'),
   500: problem('Something failed on our side; the request id helps us find it'),
 } as const
+
+/** A JSON body or response for a route contract: `content: jsonContent(Schema)`. */
+export function jsonContent<T extends ZodType>(schema: T) {
+  return { 'application/json': { schema } }
+}

@@ -1,9 +1,9 @@
-import { problemResponses } from '@careforall/http'
+import { jsonContent, problemResponses } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { AuthResult, Email, NewPassword, Session, User } from '../schemas'
 
 const tags = ['auth']
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
+const json = jsonContent
 const bearer = [{ bearerAuth: [] }]
 
 export const register = createRoute({

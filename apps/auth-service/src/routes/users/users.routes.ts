@@ -1,11 +1,11 @@
 import { PageQuery, page } from '@careforall/contracts'
-import { problemResponses } from '@careforall/http'
+import { jsonContent, problemResponses } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { User } from '../schemas'
 
 const tags = ['admin']
 const security = [{ bearerAuth: [] }]
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
+const json = jsonContent
 
 export const list = createRoute({
   method: 'get',

@@ -1,10 +1,10 @@
 import { CampaignStatus, Money, PageQuery, page, Timestamp } from '@careforall/contracts'
-import { problemResponses } from '@careforall/http'
+import { jsonContent, problemResponses } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 
 const tags = ['campaigns']
 const security = [{ bearerAuth: [] }]
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
+const json = jsonContent
 const Params = z.object({ id: z.uuid() })
 
 const Title = z.string().trim().min(1).max(200).openapi({ example: 'Clean water for Rangpur' })

@@ -1,11 +1,11 @@
 import { Money, PageQuery, page } from '@careforall/contracts'
-import { IdempotencyKeyHeader, problemResponses } from '@careforall/http'
+import { IdempotencyKeyHeader, jsonContent, problemResponses } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { PAYMENT_STATUSES } from '../../domain/payment-machine'
 
 const tags = ['payments']
 const security = [{ bearerAuth: [] }]
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
+const json = jsonContent
 const Params = z.object({ id: z.uuid() })
 const Status = z.enum(PAYMENT_STATUSES)
 

@@ -1,9 +1,9 @@
 import { Money, PageQuery, PledgeState, page, Timestamp } from '@careforall/contracts'
-import { IdempotencyKeyHeader, problemResponses } from '@careforall/http'
+import { IdempotencyKeyHeader, jsonContent, problemResponses } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 
 const tags = ['pledges']
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
+const json = jsonContent
 const optionalBearer: { [name: string]: string[] }[] = [{ bearerAuth: [] }, {}]
 
 export const HistoryEntry = z

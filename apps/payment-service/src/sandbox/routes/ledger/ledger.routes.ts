@@ -1,9 +1,9 @@
-import { problemResponses } from '@careforall/http'
+import { jsonContent, problemResponses } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { Operation } from '../operations/operations.routes'
 
 const tags = ['sandbox']
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
+const json = jsonContent
 const guarded = { 403: problemResponses[403] }
 
 const LedgerEntry = z

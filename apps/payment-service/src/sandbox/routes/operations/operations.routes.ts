@@ -1,9 +1,9 @@
-import { IdempotencyKeyHeader, problemResponses } from '@careforall/http'
+import { IdempotencyKeyHeader, jsonContent, problemResponses } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 
 const tags = ['sandbox']
 const security = [{ sandboxKey: [] }]
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
+const json = jsonContent
 const Cents = z.number().int().positive().max(999_999_999_999)
 const TransactionId = z.string().min(1).max(64).openapi({ example: 'txn_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b' })
 
