@@ -117,9 +117,15 @@ describe('trace context across the outbox and RabbitMQ', () => {
       const [row] = await world.producer<{ metadata: Record<string, string> }[]>`select metadata from outbox`
       expect(row!.metadata.traceparent).toBe(`00-${origin.traceId}-${seen.atPublish!.spanId}-01`)
 
-      const spans = exporter.getFinishedSpans()
       const consumerSpan = (queue: string) =>
-        spans.find((span) => span.name === `${queue} process` && span.kind === SpanKind.CONSUMER)!
+        exporter
+          .getFinishedSpans()
+          .find((span) => span.name === `${queue} process` && span.kind === SpanKind.CONSUMER)!
+      // A consumer span ends after its commit and ack, a moment after the handler ran.
+      await waitFor(
+        () => consumerSpan('totals-service.pledge-events'),
+        (span) => span !== undefined,
+      )
       const first = consumerSpan('pledge-service.payment-events')
       expect(first.spanContext().traceId).toBe(origin.traceId)
       expect(first.parentSpanContext?.spanId).toBe(seen.atPublish!.spanId)
