@@ -9,6 +9,7 @@ import { startSweeper } from './sweeper'
 const logger = createLogger({ serviceName: 'campaign-service', level: env.LOG_LEVEL })
 const sql = await openDatabase({
   url: env.DATABASE_URL,
+  max: env.DATABASE_POOL_MAX,
   schema: 'campaign',
   migrations: [messagingMigrations, { module: 'service', dir: `${import.meta.dir}/../migrations` }],
   logger,

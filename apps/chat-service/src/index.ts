@@ -8,6 +8,7 @@ import { env } from './env'
 const logger = createLogger({ serviceName: 'chat-service', level: env.LOG_LEVEL })
 const sql = await openDatabase({
   url: env.DATABASE_URL,
+  max: env.DATABASE_POOL_MAX,
   schema: 'chat',
   migrations: [messagingMigrations, { module: 'service', dir: `${import.meta.dir}/../migrations` }],
   logger,

@@ -17,14 +17,14 @@ const sql = await openDatabase({
   ],
   logger,
   // Consumer deliveries, webhook applies and provider-call phases all run at once under load.
-  max: 20,
+  max: 2 * env.DATABASE_POOL_MAX,
 })
 const sandboxSql = await openDatabase({
   url: env.SANDBOX_DATABASE_URL,
   schema: 'sandbox',
   migrations: [{ module: 'sandbox', dir: `${import.meta.dir}/../migrations/sandbox` }],
   logger,
-  max: 10,
+  max: env.DATABASE_POOL_MAX,
 })
 const broker = await connectBroker({ url: env.RABBITMQ_URL, logger, name: 'payment-service' })
 const redis = createRedis(env.REDIS_URL, env.REDIS_PREFIX)

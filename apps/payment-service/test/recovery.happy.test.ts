@@ -56,16 +56,21 @@ function start(faultPoint?: string): Child {
 }
 
 async function publishPledge(pledgeId: string, amountCents: number) {
-  const channel = await broker.connection.createChannel()
-  await declareExchanges(channel)
+  // A failed checkQueue closes its channel, so each look uses a fresh one.
   await waitFor(
-    () =>
-      channel.checkQueue(PLEDGE_QUEUE).then(
+    async () => {
+      const probe = await broker.connection.createChannel()
+      const found = await probe.checkQueue(PLEDGE_QUEUE).then(
         () => true,
         () => false,
-      ),
+      )
+      await probe.close().catch(() => undefined)
+      return found
+    },
     (found) => found,
   )
+  const channel = await broker.connection.createChannel()
+  await declareExchanges(channel)
   const event = createEvent({
     id: Bun.randomUUIDv7(),
     source: 'pledge-service',

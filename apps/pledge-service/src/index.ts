@@ -9,6 +9,7 @@ import { consumePaymentEvents } from './events/payment-events'
 const logger = createLogger({ serviceName: 'pledge-service', level: env.LOG_LEVEL })
 const sql = await openDatabase({
   url: env.DATABASE_URL,
+  max: env.DATABASE_POOL_MAX,
   schema: 'pledge',
   migrations: [
     messagingMigrations,

@@ -8,6 +8,7 @@ import { startTotals } from './service'
 const logger = createLogger({ serviceName: 'totals-service', level: env.LOG_LEVEL })
 const sql = await openDatabase({
   url: env.DATABASE_URL,
+  max: env.DATABASE_POOL_MAX,
   schema: 'totals',
   migrations: [messagingMigrations, { module: 'service', dir: `${import.meta.dir}/../migrations` }],
   logger,

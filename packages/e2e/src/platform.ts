@@ -52,6 +52,8 @@ export async function startPlatform(
       PORT_OFFSET: String(portOffset),
       DEV_WATCH: 'false',
       DEV_RAW_LOGS: 'true',
+      // Seven services beside another package's tests on one PostgreSQL (max_connections 100).
+      DATABASE_POOL_MAX: '5',
       ...options.env,
     },
     stdin: 'ignore',

@@ -17,6 +17,11 @@ export const serviceEnv = z.object({
   /** Prefix for every Redis key this process writes (tests give each run its own). */
   REDIS_PREFIX: z.string().default('cfa:'),
   INTERNAL_SERVICE_SECRET: z.string().min(16).default(DEV_SECRET),
+  /**
+   * Connections in the service's PostgreSQL pool. Seven services share one server's
+   * max_connections (100 by default), so the sum of every pool must stay below it.
+   */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 })
 
 /** A port setting with the service's default (DESIGN.md's port table). */

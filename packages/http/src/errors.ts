@@ -65,10 +65,17 @@ export interface MappedError {
 }
 
 /**
+ * PostgreSQL and postgres.js codes for "no connection to run this on": 53300 too_many_connections,
+ * 57P01/57P02/57P03 admin/crash shutdown and cannot-connect-now, postgres.js's CONNECT_TIMEOUT.
+ */
+const UNAVAILABLE_CODES = new Set(['53300', '57P01', '57P02', '57P03', 'CONNECT_TIMEOUT', 'ECONNREFUSED'])
+
+/**
  * The one mapping from anything thrown to a problem body (Medusa's error handler, Unkey's 5xx
  * masking): typed domain errors keep their status; Postgres unique violations (23505) become 409;
  * serialization failures and deadlocks (40001, 40P01) that outlived the transaction's own retries
- * become a 409 the client may retry; Hono's HTTP exceptions (malformed JSON, body too large) keep
+ * become a 409 the client may retry; the database refusing or dropping connections (too many
+ * clients, shutting down, connect timeout) is a 503 with Retry-After, since nothing was written; Hono's HTTP exceptions (malformed JSON, body too large) keep
  * their status; everything else is a 500 carrying only the request id.
  */
 export function mapError(error: unknown, requestId?: string): MappedError {
@@ -109,6 +116,18 @@ export function mapError(error: unknown, requestId?: string): MappedError {
       }),
       headers: { 'Retry-After': '1' },
       unexpected: false,
+    }
+  }
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) {
+    return {
+      problem: withId({
+        type: `${PROBLEM_BASE}service-unavailable`,
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'The service is out of database capacity right now; retry shortly',
+      }),
+      headers: { 'Retry-After': '1' },
+      unexpected: true,
     }
   }
   if (error instanceof HTTPException && error.status < 500) {

@@ -49,6 +49,9 @@ function build(readiness = {}) {
   app.get('/serialization', () => {
     throw Object.assign(new Error('could not serialize'), { code: '40001' })
   })
+  app.get('/exhausted', () => {
+    throw Object.assign(new Error('sorry, too many clients already'), { code: '53300' })
+  })
   app.use('/internal/*', requireInternalSecret('0123456789abcdef'))
   app.get('/internal/ping', (c) => c.text('pong'))
   return { app, lines }
@@ -121,6 +124,13 @@ describe('createApp', () => {
     const serialization = await app.request('/serialization')
     expect(serialization.status).toBe(409)
     expect(serialization.headers.get('retry-after')).toBe('1')
+  })
+
+  it('answers 503 with Retry-After when the database has no connection to give', async () => {
+    const res = await build().app.request('/exhausted')
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('1')
+    expect(await res.text()).not.toContain('too many clients')
   })
 
   it('logs one line per request with the architecture fields', async () => {

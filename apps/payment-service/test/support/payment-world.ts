@@ -91,14 +91,14 @@ export async function startPaymentWorld(
       { module: 'service', dir: `${import.meta.dir}/../../migrations` },
     ],
     logger,
-    max: 12,
+    max: 8,
   })
   const sandboxSql = await openDatabase({
     url: env.SANDBOX_DATABASE_URL,
     schema: 'sandbox',
     migrations: [{ module: 'sandbox', dir: `${import.meta.dir}/../../migrations/sandbox` }],
     logger,
-    max: 8,
+    max: 4,
   })
   const admin = createDb({ url: world.adminUrl, schema: 'payment', max: 2 })
   const broker: Broker = await connectBroker({ url: world.rabbitmqUrl, logger, name: 'payment-test' })

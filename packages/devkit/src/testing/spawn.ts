@@ -30,6 +30,9 @@ export function worldEnv(world: TestResources, schema: string | undefined): Reco
     SANDBOX_DATABASE_URL: world.databaseUrl('sandbox'),
     LOG_LEVEL: 'info',
     NODE_ENV: 'test',
+    // Test files of two packages run at once, each with its services: small pools keep the sum
+    // far below the server's max_connections.
+    DATABASE_POOL_MAX: '4',
   }
 }
 
