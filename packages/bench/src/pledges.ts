@@ -12,7 +12,7 @@ const SECONDS = 10
 
 const world = await createTestResources()
 const platform = await startPlatform(world, {
-  env: { DEV_SEED: 'false', LOG_LEVEL: 'warn', SANDBOX_POLL_MS: '20' },
+  env: { DEV_SEED: 'false', LOG_LEVEL: 'warn', SANDBOX_POLL_MS: '20', DATABASE_POOL_MAX: '10' },
 })
 const sql = postgres(world.adminUrl, { max: 2, onnotice: () => undefined })
 try {
