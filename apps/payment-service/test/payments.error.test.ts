@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { TestSession } from '@careforall/devkit/testing'
 import { eventsOf, ledgerOf, paymentById, paymentReaches, send, waitFor } from './support/helpers'
-import { type PaymentWorld, startPaymentWorld } from './support/payment-world'
+import { INTERNAL, type PaymentWorld, startPaymentWorld } from './support/payment-world'
 
 let w: PaymentWorld
 let admin: TestSession
@@ -23,6 +23,39 @@ const refund = (id: string, key: string, body?: unknown) =>
   w.service.app.request(
     ...send('POST', `/api/payments/${id}/refund`, { ...admin.headers, 'idempotency-key': key }, body),
   )
+
+describe('the internal summary of a refunded payment', () => {
+  it('lists each succeeded refund by id, adding up to refundedCents', async () => {
+    const { pledge, payment } = await captured(10_000)
+    expect((await refund(payment.id, 'summary-1', { amount: 25 })).status).toBe(202)
+    await waitFor(
+      () => paymentById(w.sql, payment.id),
+      (row) => row.refundedAmount === '25.00',
+    )
+    expect((await refund(payment.id, 'summary-2', { amount: 15.5 })).status).toBe(202)
+    await waitFor(
+      () => paymentById(w.sql, payment.id),
+      (row) => row.refundedAmount === '40.50',
+    )
+    const res = await w.service.app.request(`/internal/payments/summary?campaignId=${pledge.campaignId}`, {
+      headers: INTERNAL,
+    })
+    const { items } = (await res.json()) as {
+      items: {
+        paymentId: string
+        refundedCents: number
+        refunds: { refundId: string; amountCents: number; refundedAt: string }[]
+      }[]
+    }
+    const item = items.find((i) => i.paymentId === payment.id)!
+    expect(item.refundedCents).toBe(4050)
+    expect(item.refunds.map((r) => r.amountCents)).toEqual([2500, 1550])
+    const events = (await eventsOf(w.sql, payment.id)).filter((e) => e.type === 'payment.refunded')
+    const eventRefundIds = events.map((e) => e.data.refundId)
+    expect(new Set(item.refunds.map((r) => r.refundId))).toEqual(new Set(eventRefundIds))
+    expect(item.refunds.every((r) => !Number.isNaN(Date.parse(r.refundedAt)))).toBe(true)
+  }, 20_000)
+})
 
 describe('refunds that would take more than was captured', () => {
   it('refuses more than remains with 422 naming what may still be refunded, and changes nothing', async () => {

@@ -241,6 +241,7 @@ describe('reads', () => {
       donorKey: string
       capturedCents: number
       refundedCents: number
+      refunds: unknown[]
     }[] = []
     let cursor: string | null = null
     let pages = 0
@@ -264,7 +265,9 @@ describe('reads', () => {
       'donorKey',
       'paymentId',
       'refundedCents',
+      'refunds',
     ])
+    expect(items.every((i) => i.refunds.length === 0)).toBe(true)
     expect(new Set(items.map((i) => i.donorKey))).toEqual(new Set(pledges.map((p) => p.donorKey)))
   }, 15_000)
 })

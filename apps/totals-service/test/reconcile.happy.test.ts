@@ -5,7 +5,7 @@ import { metricsText, startTelemetry } from '@careforall/otel'
 import { figuresOf } from '../src/domain/ledger'
 import { rebuildFromSummary } from '../src/reconcile/rebuild'
 import { reconcile } from '../src/reconcile/reconcile'
-import { createSummaryClient, type SummaryClient } from '../src/reconcile/summary-client'
+import { createSummaryClient, type SummaryClient, type SummaryItem } from '../src/reconcile/summary-client'
 import { captured, type PaymentRef, payment, refunded } from './support/events'
 import {
   applied,
@@ -33,8 +33,13 @@ afterAll(async () => {
 }, 30_000)
 
 /** What the payment service knows, and the events it published about it. */
-function knows(ref: PaymentRef, capturedCents: number, refundedCents = 0): void {
-  world.summary.payments.set(ref.paymentId, { ...ref, capturedCents, refundedCents })
+function knows(
+  ref: PaymentRef,
+  capturedCents: number,
+  refundedCents = 0,
+  refunds: SummaryItem['refunds'] = [],
+): void {
+  world.summary.payments.set(ref.paymentId, { ...ref, capturedCents, refundedCents, refunds })
 }
 
 async function publishApplied(events: CloudEvent[]) {
@@ -158,6 +163,25 @@ describe('reconciliation and rebuild', () => {
     // the inbox, would never come again.
     expect(await storedTotals(world.sql, a)).toMatchObject({ totalAmount: '50.00', totalPledges: 2 })
     knows(a2, 1200, 200) // the payment service has it by now too
+    expect(await totals.totals.reconciler.runOnce()).toMatchObject({ drifting: [] })
+  }, 20_000)
+
+  it('does not count again a refund whose event arrives after the rebuild read it in the summary', async () => {
+    const campaignId = crypto.randomUUID()
+    const p1 = payment(campaignId)
+    knows(p1, 5000)
+    await publishApplied([captured(p1, 5000)])
+    const refundsCounted = async () =>
+      (await world.sql<{ n: number }[]>`select coalesce(sum(refunds), 0)::int as n from daily_stats`)[0]!.n
+    const before = await refundsCounted()
+    // The payment service committed a refund; its event is still on the way when the rebuild reads.
+    const refundId = crypto.randomUUID()
+    knows(p1, 5000, 1500, [{ refundId, amountCents: 1500, refundedAt: new Date().toISOString() }])
+    await rebuildFromSummary(world.sql, summary)
+    expect(await storedTotals(world.sql, campaignId)).toMatchObject({ totalAmount: '35.00', totalPledges: 1 })
+    await publishApplied([refunded(p1, 1500, refundId)])
+    expect(await storedTotals(world.sql, campaignId)).toMatchObject({ totalAmount: '35.00', totalPledges: 1 })
+    expect(await refundsCounted()).toBe(before + 1)
     expect(await totals.totals.reconciler.runOnce()).toMatchObject({ drifting: [] })
   }, 20_000)
 

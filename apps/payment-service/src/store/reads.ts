@@ -27,6 +27,8 @@ export interface SummaryRow {
   donorKey: string
   capturedAmount: string
   refundedAmount: string
+  /** The succeeded refunds that make up `refundedAmount`, oldest first. */
+  refunds: { refundId: string; amountCents: number; refundedAt: string }[]
 }
 
 /**
@@ -38,7 +40,13 @@ export async function summaryPage(
   filter: { campaignId?: string | undefined; after?: string | undefined; limit: number },
 ): Promise<SummaryRow[]> {
   return sql<SummaryRow[]>`
-    select id, campaign_id, donor_key, captured_amount, refunded_amount from payments
+    select p.id, p.campaign_id, p.donor_key, p.captured_amount, p.refunded_amount,
+      coalesce((
+        select json_agg(json_build_object(
+                 'refundId', r.id, 'amountCents', (r.amount * 100)::bigint, 'refundedAt', r.completed_at)
+               order by r.completed_at, r.id)
+        from refunds r where r.payment_id = p.id and r.status = 'SUCCEEDED'), '[]') as refunds
+    from payments p
     where captured_amount > 0
       ${filter.campaignId ? sql`and campaign_id = ${filter.campaignId}` : sql``}
       ${filter.after ? sql`and id > ${filter.after}` : sql``}

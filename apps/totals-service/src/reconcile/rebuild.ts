@@ -15,10 +15,9 @@ export interface RebuildResult {
  * the summary has no dates to rebuild them from. Running instances pick the new rows up at their
  * next cache refresh (their versions grew).
  *
- * One race remains, because the summary carries no refund ids: a refund the payment service had
- * committed when the summary was read, but whose event had not reached this service yet, is
- * counted again when that event arrives. Rebuild while the payment events queue is drained, and
- * let the next reconciliation confirm there is no drift.
+ * The summary names each refund it counts: the rebuild records them as counted refunds, so a
+ * refund the payment service had committed when the summary was read, but whose event had not
+ * reached this service yet, adds nothing when that event arrives.
  */
 export function rebuildFromSummary(sql: Sql, summary: SummaryClient): Promise<RebuildResult> {
   return withTransaction(
@@ -26,7 +25,7 @@ export function rebuildFromSummary(sql: Sql, summary: SummaryClient): Promise<Re
     async (tx) => {
       await tx`select pg_advisory_xact_lock(hashtext('totals-service.rebuild'))`
       const [started] = await tx<{ at: Date }[]>`select clock_timestamp() as at`
-      await tx`truncate rebuild_staging`
+      await tx`truncate rebuild_staging, rebuild_staging_refunds`
       let payments = 0
       for await (const page of summary.pages()) {
         await stageSummary(tx, page)

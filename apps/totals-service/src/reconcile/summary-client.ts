@@ -12,6 +12,16 @@ export const SummaryItem = z.object({
   donorKey: z.string(),
   capturedCents: z.number().int().nonnegative(),
   refundedCents: z.number().int().nonnegative(),
+  /** The succeeded refunds in `refundedCents` (a payment service without them sends none). */
+  refunds: z
+    .array(
+      z.object({
+        refundId: z.uuid(),
+        amountCents: z.number().int().positive(),
+        refundedAt: z.iso.datetime({ offset: true }),
+      }),
+    )
+    .default([]),
 })
 export type SummaryItem = z.infer<typeof SummaryItem>
 

@@ -5,6 +5,7 @@ import type { LedgerLine } from '../domain/ledger'
 export interface SummaryPayment extends LedgerLine {
   paymentId: string
   campaignId: string
+  refunds: { refundId: string; amountCents: number; refundedAt: string }[]
 }
 
 /** Puts one page of the payment summary into `rebuild_staging` (a payment listed twice: the last wins). */
@@ -20,6 +21,16 @@ export async function stageSummary(tx: TransactionSql, items: SummaryPayment[]):
     on conflict (payment_id) do update
       set campaign_id = excluded.campaign_id, donor_key = excluded.donor_key,
           captured_cents = excluded.captured_cents, refunded_cents = excluded.refunded_cents`
+  const refunds = unique.flatMap((item) =>
+    item.refunds.map((refund) => ({ ...refund, paymentId: item.paymentId })),
+  )
+  if (refunds.length === 0) return
+  await tx`
+    insert into rebuild_staging_refunds (refund_id, payment_id, amount_cents, refunded_at)
+    select * from unnest(
+      ${refunds.map((r) => r.refundId)}::uuid[], ${refunds.map((r) => r.paymentId)}::uuid[],
+      ${refunds.map((r) => r.amountCents)}::bigint[], ${refunds.map((r) => r.refundedAt)}::timestamptz[])
+    on conflict (refund_id) do nothing`
 }
 
 /**
@@ -33,6 +44,20 @@ export async function stageSummary(tx: TransactionSql, items: SummaryPayment[]):
  */
 export async function swapInStaged(tx: TransactionSql, startedAt: Date): Promise<string[]> {
   await tx`lock table campaign_totals, payment_ledger, campaign_donors in exclusive mode`
+  // The summary's refunds become counted refunds, so their events, if still on the way, add
+  // nothing. One this service never heard of also enters the day's statistics here, as its
+  // event would have (on shard 0: shards only spread concurrent writers).
+  await tx`
+    with fresh as (
+      insert into refunds (refund_id, payment_id, amount_cents, refunded_at)
+      select refund_id, payment_id, amount_cents, refunded_at from rebuild_staging_refunds
+      on conflict (refund_id) do nothing
+      returning amount_cents, refunded_at
+    )
+    insert into daily_stats as s (day, shard, refunded_cents, refunds)
+    select (refunded_at at time zone 'UTC')::date, 0, sum(amount_cents), count(*) from fresh group by 1
+    on conflict (day, shard) do update
+      set refunded_cents = s.refunded_cents + excluded.refunded_cents, refunds = s.refunds + excluded.refunds`
   await tx`
     with merged as (
       select s.payment_id, s.campaign_id, s.donor_key,
@@ -79,6 +104,6 @@ export async function swapInStaged(tx: TransactionSql, startedAt: Date): Promise
       where (t.total_amount, t.total_pledges, t.total_donors)
             is distinct from (excluded.total_amount, excluded.total_pledges, excluded.total_donors)
     returning t.campaign_id`
-  await tx`truncate rebuild_staging`
+  await tx`truncate rebuild_staging, rebuild_staging_refunds`
   return changed.map((row) => row.campaignId)
 }

@@ -26,6 +26,11 @@ export function internalHandlers(sql: Sql) {
           donorKey: row.donorKey,
           capturedCents: numericToCents(row.capturedAmount),
           refundedCents: numericToCents(row.refundedAmount),
+          refunds: row.refunds.map((refund) => ({
+            refundId: refund.refundId,
+            amountCents: refund.amountCents,
+            refundedAt: new Date(refund.refundedAt).toISOString(),
+          })),
         })),
         nextCursor: rows.length === limit ? encode(rows.at(-1)!.id) : null,
       },

@@ -12,6 +12,17 @@ export const PaymentSummaryItem = z
     donorKey: z.string(),
     capturedCents: z.number().int().nonnegative(),
     refundedCents: z.number().int().nonnegative(),
+    /**
+     * The succeeded refunds in `refundedCents`, by id: a rebuild records them as counted, so a
+     * refund event still on its way afterwards is not counted a second time.
+     */
+    refunds: z.array(
+      z.object({
+        refundId: z.uuid(),
+        amountCents: z.number().int().positive(),
+        refundedAt: z.iso.datetime({ offset: true }),
+      }),
+    ),
   })
   .openapi('PaymentSummaryItem')
 
