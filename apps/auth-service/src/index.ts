@@ -1,7 +1,12 @@
 import { openDatabase } from '@careforall/db'
 import { createRedis, serve } from '@careforall/http'
 import { createLogger } from '@careforall/logger'
-import { connectBroker, messagingMigrations, startOutboxRelay } from '@careforall/messaging'
+import {
+  connectBroker,
+  messagingMigrations,
+  startMessagingReaper,
+  startOutboxRelay,
+} from '@careforall/messaging'
 import { buildApp } from './app'
 import { env } from './env'
 
@@ -19,10 +24,23 @@ const { app, accounts } = buildApp({ env, logger, sql, broker, redis })
 const relay = await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'auth', broker, logger })
 if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) await accounts.ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
 
+const messagingReaper = startMessagingReaper({
+  sql,
+  logger,
+  outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
+  inboxRetentionHours: env.INBOX_RETENTION_HOURS,
+})
+
 serve({
   app,
   port: env.PORT,
   hostname: env.HOST,
   logger,
-  onShutdown: [() => relay.stop(), () => broker.close(), () => redis.quit(), () => sql.end({ timeout: 5 })],
+  onShutdown: [
+    async () => messagingReaper.stop(),
+    () => relay.stop(),
+    () => broker.close(),
+    () => redis.quit(),
+    () => sql.end({ timeout: 5 }),
+  ],
 })

@@ -1,7 +1,12 @@
 import { openDatabase } from '@careforall/db'
 import { createRedis, serve } from '@careforall/http'
 import { createLogger } from '@careforall/logger'
-import { connectBroker, messagingMigrations, startOutboxRelay } from '@careforall/messaging'
+import {
+  connectBroker,
+  messagingMigrations,
+  startMessagingReaper,
+  startOutboxRelay,
+} from '@careforall/messaging'
 import { buildApp } from './app'
 import { env } from './env'
 import { startSweeper } from './sweeper'
@@ -26,12 +31,20 @@ const relay = await startOutboxRelay({
 })
 const sweeper = startSweeper(campaigns, env.SWEEP_INTERVAL_MS, logger)
 
+const messagingReaper = startMessagingReaper({
+  sql,
+  logger,
+  outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
+  inboxRetentionHours: env.INBOX_RETENTION_HOURS,
+})
+
 serve({
   app,
   port: env.PORT,
   hostname: env.HOST,
   logger,
   onShutdown: [
+    async () => messagingReaper.stop(),
     () => sweeper.stop(),
     () => relay.stop(),
     () => broker.close(),

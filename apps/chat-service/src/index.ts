@@ -1,7 +1,7 @@
 import { openDatabase } from '@careforall/db'
 import { createRedis, serve } from '@careforall/http'
 import { createLogger } from '@careforall/logger'
-import { connectBroker, messagingMigrations } from '@careforall/messaging'
+import { connectBroker, messagingMigrations, startMessagingReaper } from '@careforall/messaging'
 import { buildApp } from './app'
 import { env } from './env'
 
@@ -17,10 +17,22 @@ const broker = await connectBroker({ url: env.RABBITMQ_URL, logger, name: 'chat-
 const redis = createRedis(env.REDIS_URL, env.REDIS_PREFIX)
 const app = buildApp({ env, logger, sql, broker, redis })
 
+const messagingReaper = startMessagingReaper({
+  sql,
+  logger,
+  outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
+  inboxRetentionHours: env.INBOX_RETENTION_HOURS,
+})
+
 serve({
   app,
   port: env.PORT,
   hostname: env.HOST,
   logger,
-  onShutdown: [() => broker.close(), () => redis.quit(), () => sql.end({ timeout: 5 })],
+  onShutdown: [
+    async () => messagingReaper.stop(),
+    () => broker.close(),
+    () => redis.quit(),
+    () => sql.end({ timeout: 5 }),
+  ],
 })

@@ -51,7 +51,7 @@ describe('the internal summary of a refunded payment', () => {
     expect(item.refundedCents).toBe(4050)
     expect(item.refunds.map((r) => r.amountCents)).toEqual([2500, 1550])
     const events = (await eventsOf(w.sql, payment.id)).filter((e) => e.type === 'payment.refunded')
-    const eventRefundIds = events.map((e) => e.data.refundId)
+    const eventRefundIds = events.map((e) => e.data.refundId as string)
     expect(new Set(item.refunds.map((r) => r.refundId))).toEqual(new Set(eventRefundIds))
     expect(item.refunds.every((r) => !Number.isNaN(Date.parse(r.refundedAt)))).toBe(true)
   }, 20_000)

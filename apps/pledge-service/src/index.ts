@@ -1,7 +1,12 @@
 import { openDatabase } from '@careforall/db'
 import { createRedis, idempotencyMigrations, serve, startIdempotencyReaper } from '@careforall/http'
 import { createLogger } from '@careforall/logger'
-import { connectBroker, messagingMigrations, startOutboxRelay } from '@careforall/messaging'
+import {
+  connectBroker,
+  messagingMigrations,
+  startMessagingReaper,
+  startOutboxRelay,
+} from '@careforall/messaging'
 import { buildApp } from './app'
 import { env } from './env'
 import { consumePaymentEvents } from './events/payment-events'
@@ -25,12 +30,20 @@ const relay = await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schem
 const consumer = await consumePaymentEvents({ broker, sql, logger })
 const reaper = startIdempotencyReaper(sql)
 
+const messagingReaper = startMessagingReaper({
+  sql,
+  logger,
+  outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
+  inboxRetentionHours: env.INBOX_RETENTION_HOURS,
+})
+
 serve({
   app,
   port: env.PORT,
   hostname: env.HOST,
   logger,
   onShutdown: [
+    async () => messagingReaper.stop(),
     () => consumer.stop(),
     async () => reaper.stop(),
     () => relay.stop(),

@@ -1,7 +1,7 @@
 import { openDatabase } from '@careforall/db'
 import { createRedis, serve } from '@careforall/http'
 import { createLogger } from '@careforall/logger'
-import { connectBroker, messagingMigrations } from '@careforall/messaging'
+import { connectBroker, messagingMigrations, startMessagingReaper } from '@careforall/messaging'
 import { env } from './env'
 import { startTotals } from './service'
 
@@ -17,12 +17,25 @@ const broker = await connectBroker({ url: env.RABBITMQ_URL, logger, name: 'total
 const redis = createRedis(env.REDIS_URL, env.REDIS_PREFIX)
 const totals = await startTotals({ env, logger, sql, broker, redis })
 
+const messagingReaper = startMessagingReaper({
+  sql,
+  logger,
+  outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
+  inboxRetentionHours: env.INBOX_RETENTION_HOURS,
+})
+
 serve({
   app: totals.app,
   port: env.PORT,
   hostname: env.HOST,
   logger,
-  onShutdown: [() => totals.stop(), () => broker.close(), () => redis.quit(), () => sql.end({ timeout: 5 })],
+  onShutdown: [
+    async () => messagingReaper.stop(),
+    () => totals.stop(),
+    () => broker.close(),
+    () => redis.quit(),
+    () => sql.end({ timeout: 5 }),
+  ],
 })
 // Event streams never finish by themselves: end them as soon as shutdown starts, so the drain is
 // not held up and their clients reconnect (with Last-Event-ID) to another instance.

@@ -22,6 +22,18 @@ export const serviceEnv = z.object({
    * max_connections (100 by default), so the sum of every pool must stay below it.
    */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** Sent outbox rows are kept this long, then removed (unsent rows never are). */
+  OUTBOX_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(7 * 24),
+  /** Inbox rows (the record of events consumed) are kept this long, then removed. */
+  INBOX_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30 * 24),
 })
 
 /** A port setting with the service's default (DESIGN.md's port table). */

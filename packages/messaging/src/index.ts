@@ -11,5 +11,6 @@ export { type DeadLetter, listDeadLetters, type ReplayOptions, replayDeadLetters
 export { type FanoutOptions, type FanoutSubscription, subscribeFanout } from './fanout'
 export { messagingMigrations } from './migrations'
 export { type OutboxEvent, publish } from './outbox'
+export { type MessagingReaperOptions, startMessagingReaper } from './reaper'
 export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay'
 export { type Binding, declareExchanges, dlqOf } from './topology'
