@@ -9,6 +9,7 @@ import {
 } from '@careforall/messaging'
 import { buildApp } from './app'
 import { env } from './env'
+import { consumePaymentActions } from './events/payment-events'
 
 const logger = createLogger({ serviceName: 'auth-service', level: env.LOG_LEVEL })
 const sql = await openDatabase({
@@ -23,6 +24,7 @@ const redis = createRedis(env.REDIS_URL, env.REDIS_PREFIX)
 const { app, accounts } = buildApp({ env, logger, sql, broker, redis })
 const relay = await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'auth', broker, logger })
 if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) await accounts.ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
+const paymentActions = await consumePaymentActions({ broker, sql, logger })
 
 const messagingReaper = startMessagingReaper({
   sql,
@@ -38,6 +40,7 @@ serve({
   logger,
   onShutdown: [
     async () => messagingReaper.stop(),
+    () => paymentActions.stop(),
     () => relay.stop(),
     () => broker.close(),
     () => redis.quit(),

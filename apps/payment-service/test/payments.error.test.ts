@@ -53,6 +53,10 @@ describe('the internal summary of a refunded payment', () => {
     const events = (await eventsOf(w.sql, payment.id)).filter((e) => e.type === 'payment.refunded')
     const eventRefundIds = events.map((e) => e.data.refundId as string)
     expect(new Set(item.refunds.map((r) => r.refundId))).toEqual(new Set(eventRefundIds))
+    // Each refund event names the admin who asked, for the audit log; the automatic capture names no one.
+    expect(events.map((e) => e.data.actorId)).toEqual([admin.user.id, admin.user.id])
+    const capturedEvent = (await eventsOf(w.sql, payment.id)).find((e) => e.type === 'payment.captured')
+    expect(capturedEvent?.data.actorId).toBeUndefined()
     expect(item.refunds.every((r) => !Number.isNaN(Date.parse(r.refundedAt)))).toBe(true)
   }, 20_000)
 })

@@ -94,6 +94,47 @@ describe('a donation through the gateway', () => {
     expect(ledger[0]).toMatchObject({ authorizedCents: 2500, capturedCents: 2500 })
   }, 60_000)
 
+  it('refunds part of a donation an admin refunds: the totals fall by it and the audit log names the admin', async () => {
+    const donor = await api.register('refunded')
+    const campaignId = await api.activeCampaign(owner.token)
+    const created = await api.call<{ id: string }>('POST', '/api/pledges', {
+      token: donor.token,
+      headers: { 'idempotency-key': `refund-${Date.now()}` },
+      body: { campaignId, amount: 40 },
+    })
+    expect(created.status).toBe(201)
+    const totalOf = async () =>
+      (await api.call<{ totalAmount: number }>('GET', `/api/totals/${campaignId}`)).body.totalAmount
+    await eventually(totalOf, (total) => total === 40)
+    const [payment] = (
+      await api.call<{ items: { id: string }[] }>('GET', `/api/payments?pledgeId=${created.body.id}`, {
+        token: admin,
+      })
+    ).body.items
+    const refund = await api.call('POST', `/api/payments/${payment!.id}/refund`, {
+      token: admin,
+      headers: { 'idempotency-key': `refund-${payment!.id}` },
+      body: { amount: 15 },
+    })
+    expect(refund.status).toBe(202)
+    await eventually(totalOf, (total) => total === 25)
+    const me = await api.call<{ id: string }>('GET', '/api/auth/me', { token: admin })
+    const audit = await eventually(
+      () =>
+        api.call<{ items: { actorId: string; action: string; targetId: string }[] }>(
+          'GET',
+          '/api/auth/audit',
+          {
+            token: admin,
+          },
+        ),
+      (res) => res.body.items.some((entry) => entry.targetId === payment!.id),
+    )
+    expect(audit.body.items.filter((entry) => entry.targetId === payment!.id)).toEqual([
+      expect.objectContaining({ action: 'payment.refunded', actorId: me.body.id }),
+    ])
+  }, 60_000)
+
   it('turns 50 concurrent POSTs with one key into one pledge and one payment', async () => {
     const donor = await api.register('storm')
     const campaignId = await api.activeCampaign(owner.token)

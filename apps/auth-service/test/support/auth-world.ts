@@ -12,6 +12,7 @@ export interface AuthWorld {
   accounts: ReturnType<typeof buildApp>['accounts']
   sql: Sql
   redis: Redis
+  broker: Broker
   world: TestResources
   /** Every log line the service wrote, parsed. */
   logs: Record<string, unknown>[]
@@ -45,6 +46,7 @@ export async function startAuth(overrides: Partial<Env> = {}): Promise<AuthWorld
     accounts,
     sql,
     redis,
+    broker,
     world,
     logs,
     close: async () => {

@@ -35,6 +35,7 @@ export async function recordTransition(
     reason: t.reason,
     cause,
   })
+  const actorId = await actorOf(tx, payment, t)
   await publish(tx, SOURCE, {
     type: t.event as PaymentEvent,
     aggregate: 'payment',
@@ -49,6 +50,17 @@ export async function recordTransition(
       providerTransactionId: payment.providerTransactionId!,
       ...(t.refundId ? { refundId: t.refundId } : {}),
       ...(t.reason ? { reason: t.reason } : {}),
+      ...(actorId ? { actorId } : {}),
     } as never,
   })
+}
+
+/** The admin who asked for a capture or a refund, for the audit log; none for what runs by itself. */
+async function actorOf(tx: TransactionSql, payment: PaymentRow, t: Transition): Promise<string | undefined> {
+  if (t.event === 'payment.captured') return payment.captureRequestedBy ?? undefined
+  if (t.event !== 'payment.refunded' || !t.refundId) return undefined
+  const [refund] = await tx<
+    { requestedBy: string }[]
+  >`select requested_by from refunds where id = ${t.refundId}`
+  return refund?.requestedBy
 }

@@ -22,11 +22,11 @@ export const Events = {
   PledgeStateChanged: 'pledge.state_changed',
   /** `{paymentId, pledgeId, campaignId, donorKey, amountCents, providerTransactionId}` */
   PaymentAuthorized: 'payment.authorized',
-  /** `{paymentId, pledgeId, campaignId, donorKey, amountCents, providerTransactionId}` */
+  /** `{paymentId, pledgeId, campaignId, donorKey, amountCents, providerTransactionId, actorId?}` */
   PaymentCaptured: 'payment.captured',
   /** `{paymentId, pledgeId, campaignId, donorKey, amountCents, providerTransactionId, reason}` */
   PaymentFailed: 'payment.failed',
-  /** `{paymentId, pledgeId, campaignId, donorKey, amountCents, providerTransactionId, refundId}` */
+  /** `{paymentId, pledgeId, campaignId, donorKey, amountCents, providerTransactionId, refundId, actorId?}` */
   PaymentRefunded: 'payment.refunded',
   /** `{campaignId, ownerId, status, goalCents, startDate, endDate, version}` */
   CampaignCreated: 'campaign.created',
@@ -53,6 +53,11 @@ const paymentData = z.object({
   providerTransactionId: z.string().min(1),
   refundId: uuid.optional(),
   reason: PaymentFailureReason.optional(),
+  /**
+   * The admin who asked for this capture or refund (the audit log records it); absent when the
+   * platform acted on its own (an automatic capture). An id, never an email.
+   */
+  actorId: uuid.optional(),
 })
 
 const campaignData = z.object({
