@@ -50,10 +50,12 @@ export async function claimWebhook(
   provider: string,
   id: string,
 ): Promise<WebhookRow | undefined> {
+  // By the primary key alone: repeating `applied_at is null` here would let the planner pick the
+  // pending index (its predicate) and walk every pending webhook while statistics are missing.
   const [row] = await sql<WebhookRow[]>`
-    select * from webhooks where provider = ${provider} and id = ${id} and applied_at is null
+    select * from webhooks where provider = ${provider} and id = ${id}
     for update skip locked`
-  return row
+  return row && row.appliedAt === null ? row : undefined
 }
 
 export async function markApplied(
