@@ -6,9 +6,12 @@ import {
   ledgerOf,
   paymentById,
   paymentReaches,
+  postWebhook,
+  seedPayment,
   send,
   setChaos,
   waitFor,
+  webhookBody,
   webhooksSettled,
 } from './support/helpers'
 import { INTERNAL, type PaymentWorld, startPaymentWorld } from './support/payment-world'
@@ -225,6 +228,34 @@ describe('reads', () => {
     ).json()) as { items: { id: string; status: string }[] }
     expect(second.items[0]!.id).not.toBe(first.items[0]!.id)
     expect([...first.items, ...second.items].every((p) => p.status === 'CAPTURED')).toBe(true)
+  }, 15_000)
+
+  it('parks a payment the provider refused outright at needs_attention, where an operator lists it', async () => {
+    const admin = await w.auth!.admin()
+    // Authorized, as far as we know, under a transaction the provider has never heard of: the
+    // capture that follows is refused with a 404, which no retry can change.
+    const seeded = await seedPayment(w)
+    const body = webhookBody({ type: 'payment.authorized', providerTransactionId: seeded.txn, amount: 5000 })
+    expect((await postWebhook(w, body)).status).toBe(200)
+    await waitFor(
+      () => paymentById(w.sql, seeded.id),
+      (row) => row.recoveryPoint === 'needs_attention',
+    )
+    const res = await w.service.app.request(
+      ...send('GET', '/api/payments?recoveryPoint=needs_attention', admin.headers),
+    )
+    expect(res.status).toBe(200)
+    const { items } = (await res.json()) as {
+      items: { pledgeId: string; status: string; recoveryPoint: string; lastError: string | null }[]
+    }
+    const parked = items.find((p) => p.pledgeId === seeded.pledgeId)
+    expect(parked).toMatchObject({ status: 'AUTHORIZED', recoveryPoint: 'needs_attention' })
+    expect(parked!.lastError).toContain('404')
+    expect(items.every((p) => p.recoveryPoint === 'needs_attention')).toBe(true)
+    const wrong = await w.service.app.request(
+      ...send('GET', '/api/payments?recoveryPoint=stuck', admin.headers),
+    )
+    expect(wrong.status).toBe(400)
   }, 15_000)
 
   it('pages the internal summary of captured payments per campaign, in cents', async () => {

@@ -47,6 +47,8 @@ describe('bad pledges change nothing', () => {
     ['a campaign id that is not a uuid', { campaignId: 'abc' }],
     ['an unknown field', { tip: 5 }],
     ['a malformed email', { donorEmail: 'not-an-email' }],
+    // The payment service and the provider hold at most 64: a longer one could never be charged.
+    ['a payment method longer than 64 characters', { paymentMethod: `pm_${'x'.repeat(62)}` }],
   ])('refuses %s with 400', async (_label, overrides) => {
     await refused({ campaignId: active, amount: 5, ...overrides }, 400)
   })

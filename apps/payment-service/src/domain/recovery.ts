@@ -8,13 +8,15 @@ import type { PaymentStatus } from './payment-machine'
  */
 export const CALL_POINTS = ['authorize', 'capture', 'void'] as const
 export type CallPoint = (typeof CALL_POINTS)[number]
-export type RecoveryPoint =
-  | CallPoint
-  | 'awaiting_authorization'
-  | 'awaiting_capture'
-  | 'awaiting_capture_result'
-  | 'finished'
-  | 'needs_attention'
+export const RECOVERY_POINTS = [
+  ...CALL_POINTS,
+  'awaiting_authorization',
+  'awaiting_capture',
+  'awaiting_capture_result',
+  'finished',
+  'needs_attention',
+] as const
+export type RecoveryPoint = (typeof RECOVERY_POINTS)[number]
 
 export type CaptureMode = 'auto' | 'manual'
 

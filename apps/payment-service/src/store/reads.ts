@@ -1,10 +1,12 @@
 import type { Queryable } from '@careforall/db'
 import type { PaymentStatus } from '../domain/payment-machine'
+import type { RecoveryPoint } from '../domain/recovery'
 import type { PaymentRow } from './payments'
 
 export interface ListFilter {
   pledgeId?: string | undefined
   status?: PaymentStatus | undefined
+  recoveryPoint?: RecoveryPoint | undefined
   limit: number
   after?: { createdAt: string; id: string } | undefined
 }
@@ -16,6 +18,7 @@ export async function listPayments(sql: Queryable, filter: ListFilter): Promise<
     where true
       ${filter.pledgeId ? sql`and pledge_id = ${filter.pledgeId}` : sql``}
       ${filter.status ? sql`and status = ${filter.status}` : sql``}
+      ${filter.recoveryPoint ? sql`and recovery_point = ${filter.recoveryPoint}` : sql``}
       ${filter.after ? sql`and (created_at, id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)` : sql``}
     order by created_at desc, id desc
     limit ${filter.limit}`

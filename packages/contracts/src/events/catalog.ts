@@ -80,7 +80,8 @@ export const eventSchemas = {
     donorKey: z.string().min(1),
     amountCents: cents.positive(),
     currency: z.literal('USD'),
-    paymentMethod: z.string().min(1),
+    // As the payment service and the provider store it: a longer one could never be charged.
+    paymentMethod: z.string().min(1).max(64),
     anonymous: z.boolean(),
   }),
   [Events.PledgeStateChanged]: z.object({

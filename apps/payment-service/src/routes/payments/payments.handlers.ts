@@ -19,8 +19,14 @@ export interface PaymentHandlerDeps {
 
 export function paymentHandlers({ sql, driver, leaseMs }: PaymentHandlerDeps) {
   const list: AppRouteHandler<routes.ListRoute> = async (c) => {
-    const { pledgeId, status, limit, cursor } = c.req.valid('query')
-    const rows = await listPayments(sql, { pledgeId, status, limit, after: cursorFrom(cursor) })
+    const { pledgeId, status, recoveryPoint, limit, cursor } = c.req.valid('query')
+    const rows = await listPayments(sql, {
+      pledgeId,
+      status,
+      recoveryPoint,
+      limit,
+      after: cursorFrom(cursor),
+    })
     return c.json({ items: rows.map(toPayment), nextCursor: nextCursorOf(rows, limit, (row) => row) }, 200)
   }
 

@@ -2,6 +2,7 @@ import { Money, PageQuery, page } from '@careforall/contracts'
 import { IdempotencyKeyHeader, jsonContent, problemResponses } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { PAYMENT_STATUSES } from '../../domain/payment-machine'
+import { RECOVERY_POINTS } from '../../domain/recovery'
 
 const tags = ['payments']
 const security = [{ bearerAuth: [] }]
@@ -74,7 +75,15 @@ export const list = createRoute({
   tags,
   security,
   summary: 'Payments, newest first (admin)',
-  request: { query: PageQuery.extend({ pledgeId: z.uuid().optional(), status: Status.optional() }) },
+  description:
+    '`recoveryPoint=needs_attention` lists the payments the provider refused outright (their `lastError` says why): they wait for an operator.',
+  request: {
+    query: PageQuery.extend({
+      pledgeId: z.uuid().optional(),
+      status: Status.optional(),
+      recoveryPoint: z.enum(RECOVERY_POINTS).optional(),
+    }),
+  },
   responses: {
     200: { description: 'A page of payments', content: json(page(Payment)) },
     400: problemResponses[400],

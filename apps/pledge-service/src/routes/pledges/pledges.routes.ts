@@ -58,7 +58,7 @@ export const create = createRoute({
         z.strictObject({
           campaignId: z.uuid(),
           amount: Money,
-          paymentMethod: z.string().min(1).max(100).optional().openapi({ example: 'pm_ok' }),
+          paymentMethod: z.string().min(1).max(64).optional().openapi({ example: 'pm_ok' }),
           donorEmail: z.email().max(254).optional(),
           donorName: z.string().trim().max(200).optional(),
           anonymous: z.boolean().optional(),
