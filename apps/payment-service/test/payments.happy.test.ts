@@ -272,6 +272,7 @@ describe('reads', () => {
       donorKey: string
       capturedCents: number
       refundedCents: number
+      capturedAt: string | null
       refunds: unknown[]
     }[] = []
     let cursor: string | null = null
@@ -292,6 +293,7 @@ describe('reads', () => {
     expect(items.every((i) => i.campaignId === campaignId && i.refundedCents === 0)).toBe(true)
     expect(Object.keys(items[0]!).sort()).toEqual([
       'campaignId',
+      'capturedAt',
       'capturedCents',
       'donorKey',
       'paymentId',
@@ -299,6 +301,7 @@ describe('reads', () => {
       'refunds',
     ])
     expect(items.every((i) => i.refunds.length === 0)).toBe(true)
+    expect(items.every((i) => Math.abs(Date.parse(i.capturedAt!) - Date.now()) < 60_000)).toBe(true)
     expect(new Set(items.map((i) => i.donorKey))).toEqual(new Set(pledges.map((p) => p.donorKey)))
   }, 15_000)
 })

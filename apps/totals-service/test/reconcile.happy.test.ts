@@ -6,6 +6,7 @@ import { figuresOf } from '../src/domain/ledger'
 import { rebuildFromSummary } from '../src/reconcile/rebuild'
 import { reconcile } from '../src/reconcile/reconcile'
 import { createSummaryClient, type SummaryClient, type SummaryItem } from '../src/reconcile/summary-client'
+import { dailyStats } from '../src/store/stats'
 import { captured, type PaymentRef, payment, refunded } from './support/events'
 import {
   applied,
@@ -39,7 +40,13 @@ function knows(
   refundedCents = 0,
   refunds: SummaryItem['refunds'] = [],
 ): void {
-  world.summary.payments.set(ref.paymentId, { ...ref, capturedCents, refundedCents, refunds })
+  world.summary.payments.set(ref.paymentId, {
+    ...ref,
+    capturedCents,
+    refundedCents,
+    capturedAt: new Date().toISOString(),
+    refunds,
+  })
 }
 
 async function publishApplied(events: CloudEvent[]) {
@@ -183,6 +190,19 @@ describe('reconciliation and rebuild', () => {
     expect(await storedTotals(world.sql, campaignId)).toMatchObject({ totalAmount: '35.00', totalPledges: 1 })
     expect(await refundsCounted()).toBe(before + 1)
     expect(await totals.totals.reconciler.runOnce()).toMatchObject({ drifting: [] })
+  }, 20_000)
+
+  it('recomputes the per-day statistics the events built, after they were corrupted', async () => {
+    const today = new Date().toISOString().slice(0, 10)
+    const before = await dailyStats(world.sql, '2020-01-01', today)
+    expect(before.at(-1)).toMatchObject({ day: today })
+    expect(before.at(-1)!.pledgesCaptured).toBeGreaterThan(0)
+    expect(before.at(-1)!.refunds).toBeGreaterThan(0)
+    await world.sql`update daily_stats set captured_cents = captured_cents + 999, refunds = refunds + 5`
+    await world.sql`insert into daily_stats (day, shard, captured_cents, pledges_captured) values ('2020-01-01', 3, 100, 1)`
+    expect(await dailyStats(world.sql, '2020-01-01', today)).not.toEqual(before)
+    await rebuildFromSummary(world.sql, summary)
+    expect(await dailyStats(world.sql, '2020-01-01', today)).toEqual(before)
   }, 20_000)
 
   it('does not report a campaign whose event was only in flight when it first looked', async () => {

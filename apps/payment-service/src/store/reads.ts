@@ -30,6 +30,7 @@ export interface SummaryRow {
   donorKey: string
   capturedAmount: string
   refundedAmount: string
+  capturedAt: Date | null
   /** The succeeded refunds that make up `refundedAmount`, oldest first. */
   refunds: { refundId: string; amountCents: number; refundedAt: string }[]
 }
@@ -43,7 +44,7 @@ export async function summaryPage(
   filter: { campaignId?: string | undefined; after?: string | undefined; limit: number },
 ): Promise<SummaryRow[]> {
   return sql<SummaryRow[]>`
-    select p.id, p.campaign_id, p.donor_key, p.captured_amount, p.refunded_amount,
+    select p.id, p.campaign_id, p.donor_key, p.captured_amount, p.refunded_amount, p.captured_at,
       coalesce((
         select json_agg(json_build_object(
                  'refundId', r.id, 'amountCents', (r.amount * 100)::bigint, 'refundedAt', r.completed_at)

@@ -11,9 +11,9 @@ export interface RebuildResult {
 /**
  * Rebuilds the read model from the payment service's summary: stages every page, then swaps it in
  * and recomputes every campaign in the same transaction (`store/rebuild.ts` says how lines touched
- * meanwhile are merged). One rebuild at a time (an advisory lock). The per-day statistics are kept:
- * the summary has no dates to rebuild them from. Running instances pick the new rows up at their
- * next cache refresh (their versions grew).
+ * meanwhile are merged), and recomputes the per-day statistics from the rebuilt ledger (the
+ * summary gives each capture's time and each refund's). One rebuild at a time (an advisory lock).
+ * Running instances pick the new rows up at their next cache refresh (their versions grew).
  *
  * The summary names each refund it counts: the rebuild records them as counted refunds, so a
  * refund the payment service had committed when the summary was read, but whose event had not

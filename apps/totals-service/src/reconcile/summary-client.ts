@@ -12,6 +12,8 @@ export const SummaryItem = z.object({
   donorKey: z.string(),
   capturedCents: z.number().int().nonnegative(),
   refundedCents: z.number().int().nonnegative(),
+  /** When the capture was recorded (null or absent from an older payment service: unknown). */
+  capturedAt: z.iso.datetime({ offset: true }).nullable().default(null),
   /** The succeeded refunds in `refundedCents` (a payment service without them sends none). */
   refunds: z
     .array(

@@ -5,6 +5,7 @@ import type { LedgerLine } from '../domain/ledger'
 export interface SummaryPayment extends LedgerLine {
   paymentId: string
   campaignId: string
+  capturedAt: string | null
   refunds: { refundId: string; amountCents: number; refundedAt: string }[]
 }
 
@@ -13,14 +14,15 @@ export async function stageSummary(tx: TransactionSql, items: SummaryPayment[]):
   const unique = [...new Map(items.map((item) => [item.paymentId, item])).values()]
   if (unique.length === 0) return
   await tx`
-    insert into rebuild_staging (payment_id, campaign_id, donor_key, captured_cents, refunded_cents)
+    insert into rebuild_staging (payment_id, campaign_id, donor_key, captured_cents, refunded_cents, captured_at)
     select * from unnest(
       ${unique.map((i) => i.paymentId)}::uuid[], ${unique.map((i) => i.campaignId)}::uuid[],
       ${unique.map((i) => i.donorKey)}::text[], ${unique.map((i) => i.capturedCents)}::bigint[],
-      ${unique.map((i) => i.refundedCents)}::bigint[])
+      ${unique.map((i) => i.refundedCents)}::bigint[], ${unique.map((i) => i.capturedAt)}::timestamptz[])
     on conflict (payment_id) do update
       set campaign_id = excluded.campaign_id, donor_key = excluded.donor_key,
-          captured_cents = excluded.captured_cents, refunded_cents = excluded.refunded_cents`
+          captured_cents = excluded.captured_cents, refunded_cents = excluded.refunded_cents,
+          captured_at = excluded.captured_at`
   const refunds = unique.flatMap((item) =>
     item.refunds.map((refund) => ({ ...refund, paymentId: item.paymentId })),
   )
@@ -43,42 +45,53 @@ export async function stageSummary(tx: TransactionSql, items: SummaryPayment[]):
  * Returns the campaigns whose served totals changed.
  */
 export async function swapInStaged(tx: TransactionSql, startedAt: Date): Promise<string[]> {
-  await tx`lock table campaign_totals, payment_ledger, campaign_donors in exclusive mode`
+  await tx`lock table campaign_totals, payment_ledger, campaign_donors, refunds, daily_stats in exclusive mode`
   // The summary's refunds become counted refunds, so their events, if still on the way, add
-  // nothing. One this service never heard of also enters the day's statistics here, as its
-  // event would have (on shard 0: shards only spread concurrent writers).
+  // nothing (the day's statistics are recomputed below, these included).
   await tx`
-    with fresh as (
-      insert into refunds (refund_id, payment_id, amount_cents, refunded_at)
-      select refund_id, payment_id, amount_cents, refunded_at from rebuild_staging_refunds
-      on conflict (refund_id) do nothing
-      returning amount_cents, refunded_at
-    )
-    insert into daily_stats as s (day, shard, refunded_cents, refunds)
-    select (refunded_at at time zone 'UTC')::date, 0, sum(amount_cents), count(*) from fresh group by 1
-    on conflict (day, shard) do update
-      set refunded_cents = s.refunded_cents + excluded.refunded_cents, refunds = s.refunds + excluded.refunds`
+    insert into refunds (refund_id, payment_id, amount_cents, refunded_at)
+    select refund_id, payment_id, amount_cents, refunded_at from rebuild_staging_refunds
+    on conflict (refund_id) do nothing`
   await tx`
     with merged as (
       select s.payment_id, s.campaign_id, s.donor_key,
              case when l.updated_at >= ${startedAt} then greatest(l.captured_cents, s.captured_cents)
                   else s.captured_cents end as captured_cents,
              case when l.updated_at >= ${startedAt} then greatest(l.refunded_cents, s.refunded_cents)
-                  else s.refunded_cents end as refunded_cents
+                  else s.refunded_cents end as refunded_cents,
+             coalesce(s.captured_at, l.captured_at) as captured_at
       from rebuild_staging s left join payment_ledger l using (payment_id)
     )
-    insert into payment_ledger as l (payment_id, campaign_id, donor_key, captured_cents, refunded_cents, updated_at)
-    select payment_id, campaign_id, donor_key, captured_cents, refunded_cents, clock_timestamp() from merged
+    insert into payment_ledger as l (payment_id, campaign_id, donor_key, captured_cents, refunded_cents, captured_at, updated_at)
+    select payment_id, campaign_id, donor_key, captured_cents, refunded_cents, captured_at, clock_timestamp() from merged
     on conflict (payment_id) do update
       set campaign_id = excluded.campaign_id, donor_key = excluded.donor_key,
           captured_cents = excluded.captured_cents, refunded_cents = excluded.refunded_cents,
-          updated_at = excluded.updated_at
-      where (l.campaign_id, l.donor_key, l.captured_cents, l.refunded_cents)
-            is distinct from (excluded.campaign_id, excluded.donor_key, excluded.captured_cents, excluded.refunded_cents)`
+          captured_at = excluded.captured_at, updated_at = excluded.updated_at
+      where (l.campaign_id, l.donor_key, l.captured_cents, l.refunded_cents, l.captured_at)
+            is distinct from (excluded.campaign_id, excluded.donor_key, excluded.captured_cents, excluded.refunded_cents,
+                              excluded.captured_at)`
   await tx`
     delete from payment_ledger l
     where l.updated_at < ${startedAt}
       and not exists (select 1 from rebuild_staging s where s.payment_id = l.payment_id)`
+  // The per-day statistics, recomputed from the rebuilt ledger: each capture on the day it was
+  // captured, each counted refund of a payment in the ledger on the day it was refunded (all on
+  // shard 0: shards only spread concurrent writers). A line whose capture time is unknown (an older
+  // summary) counts when its capture event arrives, which the ledger then still lets through.
+  await tx`delete from daily_stats`
+  await tx`
+    insert into daily_stats (day, shard, captured_cents, pledges_captured, refunded_cents, refunds)
+    select day, 0, sum(captured_cents), sum(pledges), sum(refunded_cents), sum(refunds)
+    from (
+      select (captured_at at time zone 'UTC')::date as day, captured_cents, 1 as pledges,
+             0::bigint as refunded_cents, 0 as refunds
+      from payment_ledger where captured_at is not null and captured_cents > 0
+      union all
+      select (r.refunded_at at time zone 'UTC')::date, 0, 0, r.amount_cents, 1
+      from refunds r join payment_ledger using (payment_id)
+    ) activity
+    group by day`
   await tx`delete from campaign_donors`
   await tx`
     insert into campaign_donors (campaign_id, donor_key, payments)

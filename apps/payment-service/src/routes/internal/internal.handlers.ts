@@ -26,6 +26,7 @@ export function internalHandlers(sql: Sql) {
           donorKey: row.donorKey,
           capturedCents: numericToCents(row.capturedAmount),
           refundedCents: numericToCents(row.refundedAmount),
+          capturedAt: row.capturedAt ? row.capturedAt.toISOString() : null,
           refunds: row.refunds.map((refund) => ({
             refundId: refund.refundId,
             amountCents: refund.amountCents,

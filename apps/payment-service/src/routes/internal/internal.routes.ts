@@ -12,6 +12,8 @@ export const PaymentSummaryItem = z
     donorKey: z.string(),
     capturedCents: z.number().int().nonnegative(),
     refundedCents: z.number().int().nonnegative(),
+    /** When the capture was recorded: the day the totals' statistics count it on. */
+    capturedAt: z.iso.datetime({ offset: true }).nullable(),
     /**
      * The succeeded refunds in `refundedCents`, by id: a rebuild records them as counted, so a
      * refund event still on its way afterwards is not counted a second time.
