@@ -1,5 +1,13 @@
 import { contextFromHeaders, tracer } from '@careforall/otel'
-import { type Attributes, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api'
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api'
 import type { ConsumeMessage } from 'amqplib'
 
 /**
@@ -13,7 +21,7 @@ export function inConsumerSpan<T>(
   attributes: Attributes,
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const parent = contextFromHeaders(message.properties.headers)
+  const parent = parentOf(message)
   return tracer.startActiveSpan(
     name,
     {
@@ -39,4 +47,19 @@ export function inConsumerSpan<T>(
       }
     },
   )
+}
+
+/**
+ * The producer's context from the message headers, or, when the amqplib auto-instrumentation
+ * (preloaded in every service) already opened its own process span for this delivery in that same
+ * trace, that span: ours then nests under it instead of standing beside it as a second consumer
+ * span of the same message.
+ */
+function parentOf(message: ConsumeMessage): Context {
+  const fromHeaders = contextFromHeaders(message.properties.headers)
+  const producer = trace.getSpanContext(fromHeaders)
+  const active = trace.getActiveSpan()?.spanContext()
+  const instrumented =
+    producer && active && active.traceId === producer.traceId && active.spanId !== producer.spanId
+  return instrumented ? context.active() : fromHeaders
 }

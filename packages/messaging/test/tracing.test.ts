@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { Events } from '@careforall/contracts'
 import { openDatabase, type Sql, withTransaction } from '@careforall/db'
-import { metricsText, startTelemetry, tracer } from '@careforall/otel'
-import { type SpanContext, SpanKind, trace } from '@opentelemetry/api'
+import { metricsText, startTelemetry, traceHeaders, tracer } from '@careforall/otel'
+import { context, type SpanContext, SpanKind, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace'
+import type { ConsumeMessage } from 'amqplib'
 import { messagingMigrations, publish, startConsumer, startOutboxRelay } from '../src'
+import { inConsumerSpan } from '../src/consumer-span'
 import { captured, createMessagingWorld, type MessagingWorld, waitFor } from './support/world'
 
 const exporter = new InMemorySpanExporter()
@@ -155,4 +157,48 @@ describe('trace context across the outbox and RabbitMQ', () => {
       await Promise.all(relays.map((relay) => relay.stop()))
     }
   }, 30_000)
+})
+
+describe('the consumer span beside the amqplib auto-instrumentation', () => {
+  it("nests under the instrumentation's process span of the same trace, and continues the headers otherwise", async () => {
+    const publishSpan = tracer.startSpan('payment.events publish', { kind: SpanKind.PRODUCER })
+    const producerContext = trace.setSpan(context.active(), publishSpan)
+    const message = {
+      fields: { routingKey: 'payment.captured', exchange: 'payment.events' },
+      properties: { messageId: 'm-1', headers: traceHeaders(producerContext) },
+    } as unknown as ConsumeMessage
+    const parentOf = async () => {
+      let parent: string | undefined
+      let traceId: string | undefined
+      await inConsumerSpan('payment.events process', message, {}, async (span) => {
+        parent = (span as unknown as { parentSpanContext?: SpanContext }).parentSpanContext?.spanId
+        traceId = span.spanContext().traceId
+      })
+      return { parent, traceId }
+    }
+
+    // No instrumentation span active: the producer's span is the parent.
+    expect(await parentOf()).toEqual({
+      parent: publishSpan.spanContext().spanId,
+      traceId: publishSpan.spanContext().traceId,
+    })
+
+    // amqplib's process span for this delivery is active: ours is its child, not its sibling.
+    const processSpan = tracer.startSpan(
+      'payment.events process',
+      { kind: SpanKind.CONSUMER },
+      producerContext,
+    )
+    const nested = await context.with(trace.setSpan(producerContext, processSpan), parentOf)
+    expect(nested).toEqual({
+      parent: processSpan.spanContext().spanId,
+      traceId: publishSpan.spanContext().traceId,
+    })
+
+    // A span of another trace being active (say, a poll loop's) is not taken for it.
+    const unrelated = tracer.startSpan('loop')
+    const apart = await context.with(trace.setSpan(context.active(), unrelated), parentOf)
+    expect(apart.parent).toBe(publishSpan.spanContext().spanId)
+    for (const span of [processSpan, unrelated, publishSpan]) span.end()
+  })
 })
