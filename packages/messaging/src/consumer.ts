@@ -31,6 +31,11 @@ export interface ConsumerOptions {
   queue: string
   bindings: Binding[]
   handlers: EventHandlers
+  /**
+   * Events this consumer has nothing to do, decided from the event alone (say, the audit log and a
+   * capture no admin asked for): acked as `ignored` without a transaction or an inbox row.
+   */
+  accepts?(event: CloudEvent): boolean
   /** Unacknowledged deliveries at once, handled concurrently. Default 100. */
   prefetch?: number
   /** Redeliveries (crashes, lost channels) before RabbitMQ moves a message down the retry ladder. Default 10. */
@@ -92,7 +97,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     const handler = options.handlers[event.type] as
       | ((event: CloudEvent, ctx: HandlerContext) => Promise<void>)
       | undefined
-    if (!handler) return 'ignored'
+    if (!handler || options.accepts?.(event) === false) return 'ignored'
     const handlerLogger = logger.child({ queue, eventId: event.id, eventType: event.type })
     return untilDatabaseAnswers(() =>
       withTransaction(

@@ -1,7 +1,7 @@
 import { Events, Exchanges } from '@careforall/contracts'
 import type { Sql } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
-import { type Broker, startConsumer } from '@careforall/messaging'
+import { type Broker, type ConsumerOptions, startConsumer } from '@careforall/messaging'
 import { insertAudit } from '../store/audit'
 
 export const PAYMENT_ACTIONS_QUEUE = 'auth-service.payment-events'
@@ -12,12 +12,20 @@ export const PAYMENT_ACTIONS_QUEUE = 'auth-service.payment-events'
  * recorded once (the inbox) in the same transaction. What the platform did by itself (an
  * automatic capture) carries no actor and is not an admin action.
  */
-export function consumePaymentActions(options: { broker: Broker; sql: Sql; logger: Logger }) {
+export function consumePaymentActions(options: {
+  broker: Broker
+  sql: Sql
+  logger: Logger
+  onSettled?: ConsumerOptions['onSettled']
+}) {
   return startConsumer({
     broker: options.broker,
     sql: options.sql,
     logger: options.logger,
     queue: PAYMENT_ACTIONS_QUEUE,
+    // Most captures are automatic: they are acked at once, without a transaction.
+    accepts: (event) => (event.data as { actorId?: string }).actorId !== undefined,
+    ...(options.onSettled ? { onSettled: options.onSettled } : {}),
     bindings: [
       { exchange: Exchanges.payment, routingKeys: [Events.PaymentCaptured, Events.PaymentRefunded] },
     ],
