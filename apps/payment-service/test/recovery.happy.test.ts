@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createEvent, Events, Exchanges } from '@careforall/contracts'
 import { createDb, type Sql } from '@careforall/db'
 import { createTestResources, type TestResources } from '@careforall/db/testing'
-import { freePort, worldEnv } from '@careforall/devkit/testing'
+import { freePort, startTestAuth, worldEnv } from '@careforall/devkit/testing'
 import { createLogger } from '@careforall/logger'
 import { type Broker, connectBroker, declareExchanges } from '@careforall/messaging'
 import { PLEDGE_QUEUE } from '../src/events/pledge-created'
@@ -36,9 +36,10 @@ afterAll(async () => {
   await world?.cleanup()
 }, 30_000)
 
-function start(faultPoint?: string): Child {
+function start(faultPoint?: string, env: Record<string, string> = {}): Child {
   const child = startChild({
     ...worldEnv(world, 'payment'),
+    ...env,
     PORT: String(port),
     SANDBOX_API_URL: url,
     SANDBOX_WEBHOOK_URL: `${url}/api/payments/webhooks/sandbox`,
@@ -157,5 +158,98 @@ describe('a crash between a provider call and its commit', () => {
       select type from payment.outbox where aggregate_id = ${payment.id} order by created_at`
     expect(events.map((e) => e.type)).toEqual(['payment.authorized', 'payment.captured'])
     expect(await last.stop()).toBe(0)
+  }, 90_000)
+})
+
+describe('a crash between a refund call and its commit', () => {
+  it('refunds once: the restarted service resumes the refund with the same key, and a retried POST replays', async () => {
+    const auth = await startTestAuth(world)
+    const withAuth = { AUTH_JWKS_URL: auth.jwksUrl }
+    try {
+      const admin = await auth.admin()
+      const pledgeId = Bun.randomUUIDv7()
+      const first = start('after-refund-call', withAuth)
+      await first.ready(url)
+      await publishPledge(pledgeId, 5000)
+      await waitFor(
+        () => paymentRow(pledgeId),
+        (row) => row?.status === 'CAPTURED',
+        15_000,
+      )
+      const { id } = (await paymentRow(pledgeId))!
+      const refund = () =>
+        fetch(`${url}/api/payments/${id}/refund`, {
+          method: 'POST',
+          headers: {
+            ...admin.headers,
+            'content-type': 'application/json',
+            'idempotency-key': `refund-${id}`,
+          },
+          body: JSON.stringify({ amount: 20 }),
+        })
+      // The provider accepts the refund; the service dies before recording its answer.
+      await refund().catch(() => undefined)
+      expect(await first.exited(15_000)).toBe(137)
+      expect((await ledgerRows(pledgeId)).map((op) => op.kind)).toEqual([
+        'authorization',
+        'capture',
+        'refund',
+      ])
+
+      const second = start(undefined, withAuth)
+      await second.ready(url)
+      await waitFor(
+        () => db<{ refundedAmount: string }[]>`select refunded_amount from payment.payments where id = ${id}`,
+        (rows) => rows[0]?.refundedAmount === '20.00',
+        15_000,
+      )
+      const retried = await refund()
+      expect(retried.status).toBe(202)
+      expect(retried.headers.get('idempotent-replayed')).toBe('true')
+      const refunds = (await ledgerRows(pledgeId)).filter((op) => op.kind === 'refund')
+      expect(refunds).toHaveLength(1)
+      const events = await db<{ type: string }[]>`
+        select type from payment.outbox where aggregate_id = ${id} order by created_at`
+      expect(events.filter((e) => e.type === 'payment.refunded')).toHaveLength(1)
+      expect(await second.stop()).toBe(0)
+    } finally {
+      await auth.stop()
+    }
+  }, 90_000)
+})
+
+describe('a crash between a void call and its commit', () => {
+  it('voids an expired hold once: the restarted service resumes the void with the same key', async () => {
+    // Manual capture, and holds that expire after about a second.
+    const expiring = {
+      CAPTURE_MODE: 'manual',
+      AUTH_HOLD_DAYS: String(1 / 86_400),
+      EXPIRY_SWEEP_INTERVAL_MS: '200',
+    }
+    const pledgeId = Bun.randomUUIDv7()
+    const first = start('after-void-call', expiring)
+    await first.ready(url)
+    await publishPledge(pledgeId, 3000)
+    expect(await first.exited(15_000)).toBe(137)
+    expect(first.output()).toContain('fault point reached')
+    expect((await ledgerRows(pledgeId)).map((op) => op.kind)).toEqual(['authorization', 'void'])
+    expect(await paymentRow(pledgeId)).toMatchObject({ status: 'AUTHORIZED', recoveryPoint: 'void' })
+
+    const second = start(undefined, expiring)
+    await second.ready(url)
+    await waitFor(
+      () => paymentRow(pledgeId),
+      (row) => row?.status === 'FAILED',
+      15_000,
+    )
+    expect((await ledgerRows(pledgeId)).map((op) => op.kind)).toEqual(['authorization', 'void'])
+    const { id } = (await paymentRow(pledgeId))!
+    const events = await db<{ type: string; reason: string | null }[]>`
+      select type, payload->'data'->>'reason' as reason from payment.outbox where aggregate_id = ${id} order by created_at`
+    expect([...events]).toEqual([
+      { type: 'payment.authorized', reason: null },
+      { type: 'payment.failed', reason: 'authorization_expired' },
+    ])
+    expect(await second.stop()).toBe(0)
   }, 90_000)
 })
