@@ -44,6 +44,7 @@ export function buildApp(deps: Deps) {
     leaseMs: env.RECOVERY_LEASE_MS,
     retryBaseMs: env.PROVIDER_RETRY_BASE_MS,
     captureMode: env.CAPTURE_MODE,
+    pollAfterMs: env.PROVIDER_POLL_AFTER_MS,
   }
   // The applier and the driver call each other: applying an authorization claims the capture,
   // and recording a provider's answer applies webhooks that arrived before it.

@@ -37,6 +37,15 @@ const schema = serviceEnv
     PROVIDER_RETRY_BASE_MS: ms(500),
     /** How often stored webhooks that did not apply yet are retried. */
     WEBHOOK_APPLY_INTERVAL_MS: ms(500),
+    /**
+     * A payment that has waited this long for its webhook is asked about again: the call is
+     * repeated with the same key and the provider's decided answer is recorded (0: never).
+     */
+    PROVIDER_POLL_AFTER_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(15 * 60_000),
     /** Tests arm one to kill the process between a provider call and its commit. */
     FAULT_POINT: FaultPoint.optional(),
     /**

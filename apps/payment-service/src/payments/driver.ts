@@ -3,15 +3,17 @@ import { type Sql, withTransaction } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
 import { contextFromHeaders, tracer } from '@careforall/otel'
 import { SpanStatusCode } from '@opentelemetry/api'
+import type { PaymentFact } from '../domain/payment-machine'
 import { backoffMs, type CaptureMode, type RecoveryPoint } from '../domain/recovery'
 import type { Faults } from '../faults'
-import type { CallResult, PaymentProvider } from '../provider/provider'
+import type { CallResult, PaymentProvider, ProviderOperation } from '../provider/provider'
 import {
   claimDuePayments,
   claimPayment,
   findPayment,
   type PaymentRow,
   recordAnswer,
+  requeueSilent,
   scheduleRetry,
 } from '../store/payments'
 import {
@@ -28,6 +30,8 @@ export interface DriverSettings {
   leaseMs: number
   retryBaseMs: number
   captureMode: CaptureMode
+  /** A payment waiting this long for a webhook is asked about again (0: never). */
+  pollAfterMs?: number
 }
 
 const RETRY_MAX_MS = 60_000
@@ -68,6 +72,37 @@ export function createDriver(deps: {
     else logger.error(log, 'provider refused the call; payment needs attention')
   }
 
+  /**
+   * The provider answers a call with its operation; it is usually still pending (the webhook
+   * brings the outcome), but a repeated call, made because the webhook never came, gets the
+   * decided operation: then that answer is the fact, recorded like a webhook (a webhook that does
+   * come later changes nothing).
+   */
+  const recordDecided = async (paymentId: string, step: 'authorize' | 'capture', op: ProviderOperation) => {
+    const fact: PaymentFact | undefined =
+      op.status === 'succeeded'
+        ? step === 'authorize'
+          ? { type: 'authorized' }
+          : { type: 'captured', amountCents: op.amount }
+        : op.status === 'failed'
+          ? { type: 'failed', reason: step === 'authorize' ? 'card_declined' : 'capture_failed' }
+          : undefined
+    if (!fact) return
+    const claimed = await withTransaction(sql, async (tx) => {
+      const locked = await findPayment(tx, paymentId, true)
+      if (!locked) return undefined
+      const recorded = await recordFact(
+        tx,
+        locked,
+        fact,
+        { kind: 'provider', id: op.id },
+        { captureMode: settings.captureMode, leaseMs: settings.leaseMs },
+      )
+      return recorded.claimed ? recorded.payment : undefined
+    })
+    if (claimed) void drive(claimed)
+  }
+
   const authorize = async (payment: PaymentRow) => {
     const result = await provider.authorize(payment.idempotencyKey, {
       amountCents: numericToCents(payment.amount),
@@ -80,6 +115,7 @@ export function createDriver(deps: {
     if (await recordAnswer(sql, payment.id, 'authorize', 'awaiting_authorization', transactionId)) {
       // Its webhook may have come first and been stored without a payment to apply to.
       await deps.applier.applyPendingFor(provider.name, transactionId)
+      await recordDecided(payment.id, 'authorize', result.operation)
     }
   }
 
@@ -90,7 +126,9 @@ export function createDriver(deps: {
     })
     faults.hit('after-capture-call')
     if (!result.ok) return failed(payment, 'capture', result)
-    await recordAnswer(sql, payment.id, 'capture', 'awaiting_capture_result')
+    if (await recordAnswer(sql, payment.id, 'capture', 'awaiting_capture_result')) {
+      await recordDecided(payment.id, 'capture', result.operation)
+    }
   }
 
   /** The expiry sweeper's void: decided on the spot by the provider, so its answer is the fact. */
@@ -191,6 +229,10 @@ export function createDriver(deps: {
     },
     /** The resumer: payments and refunds stuck at a recovery point whose lease ran out, or due again. */
     round: async (): Promise<boolean> => {
+      if (settings.pollAfterMs) {
+        const silent = await requeueSilent(sql, settings.pollAfterMs)
+        if (silent > 0) logger.warn({ payments: silent }, 'no webhook came; asking the provider again')
+      }
       const payments = await claimDuePayments(sql, 50, settings.leaseMs)
       const refunds = await claimDueRefunds(sql, 50, settings.leaseMs)
       if (payments.length + refunds.length > 0) {

@@ -204,3 +204,19 @@ export async function expireHolds(sql: Queryable, holdDays: number, limit: numbe
     returning id`
   return rows.map((row) => row.id)
 }
+
+/**
+ * Payments whose webhook has not come for `silentMs` go back to their call point, due now: the
+ * resumer repeats the call with the same key, and the provider answers with the operation it
+ * already made, decided by now (the answer is then the fact). Returns how many.
+ */
+export async function requeueSilent(sql: Queryable, silentMs: number): Promise<number> {
+  const rows = await sql`
+    update payments set
+      recovery_point = case recovery_point when 'awaiting_authorization' then 'authorize' else 'capture' end,
+      next_attempt_at = now(), locked_until = null, updated_at = now()
+    where recovery_point in ('awaiting_authorization', 'awaiting_capture_result')
+      and updated_at < now() - ${silentMs}::float8 * interval '1 millisecond'
+    returning id`
+  return rows.length
+}
