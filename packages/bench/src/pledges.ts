@@ -5,6 +5,7 @@
 import { createTestResources } from '@careforall/db/testing'
 import { PlatformClient, startPlatform } from '@careforall/e2e'
 import postgres from 'postgres'
+import { shares, snapshot } from './cpu'
 import { percentile } from './stats'
 
 const OFFERED_PER_SECOND = 250
@@ -22,6 +23,7 @@ try {
 
   // Offer pledges at a steady rate (open loop): a slow platform shows as latency, not as fewer requests.
   const total = OFFERED_PER_SECOND * SECONDS
+  const cpuBefore = await snapshot()
   const started = performance.now()
   const requests: Promise<number>[] = []
   for (let i = 0; i < total; i++) {
@@ -51,6 +53,7 @@ try {
     if (captured >= total - errors) break
     await Bun.sleep(250)
   }
+  const cpu = shares(cpuBefore, await snapshot())
 
   const stages = await sql<{ created: Date; authorized: Date | null; captured: Date | null }[]>`
     select p.created_at as created,
@@ -81,7 +84,18 @@ try {
     `  AUTHORIZED → CAPTURED: ${fmt(toCaptured)}  (capture call → sandbox → webhook → payment.captured → pledge)`,
   )
   const slower = percentile(toAuthorized, 50) > percentile(toCaptured, 50) ? 'authorization' : 'capture'
-  console.log(`  bottleneck: the ${slower} leg dominates; see the stage split above`)
+  const pct = (share: number) => `${(share * 100).toFixed(0)}%`
+  console.log(
+    `  cpu, share of all cores from the first POST to the last capture: ${cpu.groups
+      .map(([group, share]) => `${group} ${pct(share)}`)
+      .join(', ')}; idle ${pct(cpu.idle)}`,
+  )
+  const [busiest] = cpu.groups
+  console.log(
+    cpu.idle < 0.1
+      ? `  bottleneck: the machine's CPU (idle ${pct(cpu.idle)}; ${busiest?.[0]} uses the most), queueing in the ${slower} leg`
+      : `  bottleneck: the ${slower} leg dominates while the CPU is ${pct(cpu.idle)} idle: a wait, not the CPU`,
+  )
 } finally {
   await sql.end()
   await platform.stop()
