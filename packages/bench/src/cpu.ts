@@ -2,6 +2,7 @@
 // working directory is apps/<name>), PostgreSQL and RabbitMQ, and how idle the machine stayed.
 import { readdir, readlink } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
+import { cpuSeconds } from './totals-load'
 
 interface Snapshot {
   at: number

@@ -64,19 +64,62 @@ export interface MappedError {
   unexpected: boolean
 }
 
+interface DatabaseProblem {
+  slug: string
+  title: string
+  status: number
+  detail: string
+  /** Whether the client may simply retry (then it is told when). */
+  retry: boolean
+}
+
+const conflict: DatabaseProblem = {
+  slug: 'conflict',
+  title: 'Conflict',
+  status: 409,
+  detail: 'A resource with these values already exists',
+  retry: false,
+}
+const concurrentUpdate: DatabaseProblem = {
+  slug: 'concurrent-update',
+  title: 'Concurrent update',
+  status: 409,
+  detail: 'The resource was changed by another request at the same time; retry the request',
+  retry: true,
+}
+const outOfConnections: DatabaseProblem = {
+  slug: 'service-unavailable',
+  title: 'Service Unavailable',
+  status: 503,
+  detail: 'The service is out of database capacity right now; retry shortly',
+  retry: true,
+}
+
 /**
- * PostgreSQL and postgres.js codes for "no connection to run this on": 53300 too_many_connections,
- * 57P01/57P02/57P03 admin/crash shutdown and cannot-connect-now, postgres.js's CONNECT_TIMEOUT.
+ * The database errors a client gets a meaningful answer for, by PostgreSQL (or postgres.js) code:
+ * a unique violation; a serialization failure or deadlock that outlived the transaction's own
+ * retries; no connection to run on (53300 too_many_connections, 57P01–57P03 shutting down or
+ * cannot connect now, a connect timeout or refusal), where nothing was written.
  */
-const UNAVAILABLE_CODES = new Set(['53300', '57P01', '57P02', '57P03', 'CONNECT_TIMEOUT', 'ECONNREFUSED'])
+const DATABASE_PROBLEMS: Record<string, DatabaseProblem> = {
+  '23505': conflict,
+  '40001': concurrentUpdate,
+  '40P01': concurrentUpdate,
+  '53300': outOfConnections,
+  '57P01': outOfConnections,
+  '57P02': outOfConnections,
+  '57P03': outOfConnections,
+  CONNECT_TIMEOUT: outOfConnections,
+  ECONNREFUSED: outOfConnections,
+}
 
 /**
  * The one mapping from anything thrown to a problem body (Medusa's error handler, Unkey's 5xx
  * masking): typed domain errors keep their status; Postgres unique violations (23505) become 409;
  * serialization failures and deadlocks (40001, 40P01) that outlived the transaction's own retries
  * become a 409 the client may retry; the database refusing or dropping connections (too many
- * clients, shutting down, connect timeout) is a 503 with Retry-After, since nothing was written; Hono's HTTP exceptions (malformed JSON, body too large) keep
- * their status; everything else is a 500 carrying only the request id.
+ * clients, shutting down, connect timeout) is a 503 with Retry-After, since nothing was written
+ * (`DATABASE_PROBLEMS`); Hono's HTTP exceptions (malformed JSON, body too large) keep their status; everything else is a 500 carrying only the request id.
  */
 export function mapError(error: unknown, requestId?: string): MappedError {
   const withId = (problem: Problem): Problem => (requestId ? { ...problem, requestId } : problem)
@@ -94,40 +137,17 @@ export function mapError(error: unknown, requestId?: string): MappedError {
     }
   }
   const code = (error as { code?: unknown } | null)?.code
-  if (code === '23505') {
+  const known = typeof code === 'string' ? DATABASE_PROBLEMS[code] : undefined
+  if (known) {
     return {
       problem: withId({
-        type: `${PROBLEM_BASE}conflict`,
-        title: 'Conflict',
-        status: 409,
-        detail: 'A resource with these values already exists',
+        type: PROBLEM_BASE + known.slug,
+        title: known.title,
+        status: known.status,
+        detail: known.detail,
       }),
-      headers: {},
-      unexpected: false,
-    }
-  }
-  if (code === '40001' || code === '40P01') {
-    return {
-      problem: withId({
-        type: `${PROBLEM_BASE}concurrent-update`,
-        title: 'Concurrent update',
-        status: 409,
-        detail: 'The resource was changed by another request at the same time; retry the request',
-      }),
-      headers: { 'Retry-After': '1' },
-      unexpected: false,
-    }
-  }
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) {
-    return {
-      problem: withId({
-        type: `${PROBLEM_BASE}service-unavailable`,
-        title: 'Service Unavailable',
-        status: 503,
-        detail: 'The service is out of database capacity right now; retry shortly',
-      }),
-      headers: { 'Retry-After': '1' },
-      unexpected: true,
+      headers: known.retry ? { 'Retry-After': '1' } : {},
+      unexpected: known.status >= 500,
     }
   }
   if (error instanceof HTTPException && error.status < 500) {
