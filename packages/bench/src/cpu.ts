@@ -31,13 +31,8 @@ export async function snapshot(): Promise<Snapshot> {
   for (const pid of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(pid)) continue
     const group = await groupOf(pid)
-    if (!group) continue
-    const stat = await Bun.file(`/proc/${pid}/stat`)
-      .text()
-      .catch(() => undefined)
-    if (!stat) continue
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    processes.set(pid, [group, (Number(fields[11]) + Number(fields[12])) / 100])
+    const seconds = group ? await cpuSeconds(Number(pid)) : undefined
+    if (group && seconds !== undefined) processes.set(pid, [group, seconds])
   }
   const cpu = (await Bun.file('/proc/stat').text()).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
   const total = cpu.reduce((sum, value) => sum + value, 0)
