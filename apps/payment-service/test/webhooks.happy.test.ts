@@ -68,8 +68,8 @@ describe('webhooks out of order', () => {
     await webhooksSettled(w.sql)
     const row = await paymentById(w.sql, payment.id)
     expect(row).toMatchObject({ status: 'CAPTURED', capturedAmount: '50.00', recoveryPoint: 'finished' })
-    // (A seeded payment has no creation row: it never came from a pledge.created.)
     expect((await historyOf(w.sql, payment.id)).map((h) => [h.fromStatus, h.toStatus, h.causeId])).toEqual([
+      [null, 'PENDING', `seed:${payment.id}`],
       ['PENDING', 'AUTHORIZED', capturedId],
       ['AUTHORIZED', 'CAPTURED', capturedId],
     ])

@@ -17,6 +17,7 @@ import { applyFact, type PaymentFact } from './domain/state-machine'
 import {
   claimRefund,
   findPledge,
+  type HistoryRow,
   insertPledge,
   type PledgeRow,
   recordTransition,
@@ -43,6 +44,7 @@ export interface PledgeDeps {
 /**
  * Creates a PENDING pledge for a campaign that is ACTIVE at this moment, and `pledge.created` with
  * it, inside the caller's (idempotent) transaction: the payment service authorizes from the event.
+ * The pledge, its first history row and the outbox row are written in one round trip.
  */
 export async function createPledge(
   tx: TransactionSql,
@@ -50,7 +52,7 @@ export async function createPledge(
   caller: AuthUser | undefined,
   input: NewPledgeInput,
   causeId: string,
-): Promise<PledgeRow> {
+): Promise<{ pledge: PledgeRow; history: HistoryRow }> {
   if (!caller && !input.donorEmail) throw new UnprocessableError('A guest pledge needs donorEmail')
   const campaign = await deps.campaignOf(input.campaignId)
   if (!campaign) throw new UnprocessableError('campaignId does not name a campaign')
@@ -60,40 +62,39 @@ export async function createPledge(
     })
   }
   const amountCents = toCents(input.amount)
-  const pledge = await insertPledge(
-    tx,
-    {
-      id: Bun.randomUUIDv7(),
-      campaignId: campaign.id,
-      campaignOwnerId: campaign.ownerId,
-      userId: caller?.id ?? null,
-      donorEmail: input.donorEmail?.trim() ?? null,
-      donorName: input.donorName?.trim() || null,
-      donorKey: donorKeyOf({ userId: caller?.id, email: input.donorEmail }, deps.donorKeySecret),
-      anonymous: input.anonymous ?? false,
-      amount: centsToNumeric(amountCents),
-      paymentMethod: input.paymentMethod ?? 'pm_ok',
-    },
-    causeId,
-  )
-  await publish(tx, SOURCE, {
-    type: Events.PledgeCreated,
-    aggregate: 'pledge',
-    aggregateId: pledge.id,
-    subject: pledge.id,
-    data: {
-      pledgeId: pledge.id,
-      campaignId: pledge.campaignId,
-      campaignOwnerId: pledge.campaignOwnerId,
-      userId: pledge.userId,
-      donorKey: pledge.donorKey,
-      amountCents,
-      currency: 'USD',
-      paymentMethod: pledge.paymentMethod,
-      anonymous: pledge.anonymous,
-    },
-  })
-  return pledge
+  const fresh = {
+    id: Bun.randomUUIDv7(),
+    campaignId: campaign.id,
+    campaignOwnerId: campaign.ownerId,
+    userId: caller?.id ?? null,
+    donorEmail: input.donorEmail?.trim() ?? null,
+    donorName: input.donorName?.trim() || null,
+    donorKey: donorKeyOf({ userId: caller?.id, email: input.donorEmail }, deps.donorKeySecret),
+    anonymous: input.anonymous ?? false,
+    amount: centsToNumeric(amountCents),
+    paymentMethod: input.paymentMethod ?? 'pm_ok',
+  }
+  const [created] = await Promise.all([
+    insertPledge(tx, fresh, causeId),
+    publish(tx, SOURCE, {
+      type: Events.PledgeCreated,
+      aggregate: 'pledge',
+      aggregateId: fresh.id,
+      subject: fresh.id,
+      data: {
+        pledgeId: fresh.id,
+        campaignId: fresh.campaignId,
+        campaignOwnerId: fresh.campaignOwnerId,
+        userId: fresh.userId,
+        donorKey: fresh.donorKey,
+        amountCents,
+        currency: 'USD',
+        paymentMethod: fresh.paymentMethod,
+        anonymous: fresh.anonymous,
+      },
+    }),
+  ])
+  return created
 }
 
 type PaymentEvent = CloudEvent<
@@ -146,27 +147,34 @@ export async function applyPaymentEvent(
     },
     fact,
   )
+  // The transitions' history and outbox rows and the new state go out together: one round trip.
+  const writes: Promise<unknown>[] = []
   for (const transition of outcome.transitions) {
-    await recordTransition(tx, pledge.id, transition, event.id)
-    await publish(tx, SOURCE, {
-      type: Events.PledgeStateChanged,
-      aggregate: 'pledge',
-      aggregateId: pledge.id,
-      subject: pledge.id,
-      data: {
-        pledgeId: pledge.id,
-        campaignId: pledge.campaignId,
-        from: transition.from,
-        to: transition.to,
-        causeEventId: event.id,
-      },
-    })
+    writes.push(recordTransition(tx, pledge.id, transition, event.id))
+    writes.push(
+      publish(tx, SOURCE, {
+        type: Events.PledgeStateChanged,
+        aggregate: 'pledge',
+        aggregateId: pledge.id,
+        subject: pledge.id,
+        data: {
+          pledgeId: pledge.id,
+          campaignId: pledge.campaignId,
+          from: transition.from,
+          to: transition.to,
+          causeEventId: event.id,
+        },
+      }),
+    )
   }
-  await savePaymentState(tx, pledge.id, {
-    state: outcome.state,
-    refundedAmount: centsToNumeric(outcome.refundedCents),
-    paymentId: event.data.paymentId,
-    paymentIntentId: event.data.providerTransactionId,
-  })
+  writes.push(
+    savePaymentState(tx, pledge.id, {
+      state: outcome.state,
+      refundedAmount: centsToNumeric(outcome.refundedCents),
+      paymentId: event.data.paymentId,
+      paymentIntentId: event.data.providerTransactionId,
+    }),
+  )
+  await Promise.all(writes)
   return outcome.state
 }

@@ -25,42 +25,49 @@ export async function recordTransition(
   t: Transition,
   cause: Cause,
 ): Promise<void> {
-  await insertHistory(tx, {
-    paymentId: payment.id,
-    fromStatus: t.from,
-    toStatus: t.to,
-    eventType: t.event,
-    amount: centsToNumeric(t.amountCents),
-    refundId: t.refundId,
-    reason: t.reason,
-    cause,
-  })
-  const actorId = await actorOf(tx, payment, t)
-  await publish(tx, SOURCE, {
-    type: t.event as PaymentEvent,
-    aggregate: 'payment',
-    aggregateId: payment.id,
-    subject: payment.id,
-    data: {
+  // Only a refund's actor needs a read; otherwise both rows go out in one round trip.
+  const actorId = t.event === 'payment.refunded' ? await refunderOf(tx, t.refundId) : actorOf(payment, t)
+  await Promise.all([
+    insertHistory(tx, {
       paymentId: payment.id,
-      pledgeId: payment.pledgeId,
-      campaignId: payment.campaignId,
-      donorKey: payment.donorKey,
-      amountCents: t.amountCents,
-      providerTransactionId: payment.providerTransactionId!,
-      ...(t.refundId ? { refundId: t.refundId } : {}),
-      ...(t.reason ? { reason: t.reason } : {}),
-      ...(actorId ? { actorId } : {}),
-    } as never,
-  })
+      fromStatus: t.from,
+      toStatus: t.to,
+      eventType: t.event,
+      amount: centsToNumeric(t.amountCents),
+      refundId: t.refundId,
+      reason: t.reason,
+      cause,
+    }),
+    publish(tx, SOURCE, {
+      type: t.event as PaymentEvent,
+      aggregate: 'payment',
+      aggregateId: payment.id,
+      subject: payment.id,
+      data: {
+        paymentId: payment.id,
+        pledgeId: payment.pledgeId,
+        campaignId: payment.campaignId,
+        donorKey: payment.donorKey,
+        amountCents: t.amountCents,
+        providerTransactionId: payment.providerTransactionId!,
+        ...(t.refundId ? { refundId: t.refundId } : {}),
+        ...(t.reason ? { reason: t.reason } : {}),
+        ...(actorId ? { actorId } : {}),
+      } as never,
+    }),
+  ])
 }
 
-/** The admin who asked for a capture or a refund, for the audit log; none for what runs by itself. */
-async function actorOf(tx: TransactionSql, payment: PaymentRow, t: Transition): Promise<string | undefined> {
-  if (t.event === 'payment.captured') return payment.captureRequestedBy ?? undefined
-  if (t.event !== 'payment.refunded' || !t.refundId) return undefined
+/** The admin who asked for a capture, for the audit log; none for what runs by itself. */
+function actorOf(payment: PaymentRow, t: Transition): string | undefined {
+  return t.event === 'payment.captured' ? (payment.captureRequestedBy ?? undefined) : undefined
+}
+
+/** Who asked for a refund (an admin or the campaign owner), for the audit log. */
+async function refunderOf(tx: TransactionSql, refundId: string | undefined): Promise<string | undefined> {
+  if (!refundId) return undefined
   const [refund] = await tx<
     { requestedBy: string }[]
-  >`select requested_by from refunds where id = ${t.refundId}`
+  >`select requested_by from refunds where id = ${refundId}`
   return refund?.requestedBy
 }

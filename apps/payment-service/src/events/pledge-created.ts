@@ -3,7 +3,6 @@ import type { Sql } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
 import { type Broker, type Consumer, type HandlerContext, startConsumer } from '@careforall/messaging'
 import { traceHeaders } from '@careforall/otel'
-import { insertHistory } from '../store/history'
 import { insertPayment, type PaymentRow } from '../store/payments'
 
 export const PLEDGE_QUEUE = 'payment-service.pledge-events'
@@ -43,16 +42,9 @@ export async function startPledgeConsumer(deps: {
         traceHeaders: traceHeaders(),
       },
       deps.leaseMs,
+      event.id,
     )
     if (!payment) return // a second event for a pledge that already has its payment
-    await insertHistory(tx, {
-      paymentId: payment.id,
-      fromStatus: null,
-      toStatus: 'PENDING',
-      eventType: null,
-      amount: payment.amount,
-      cause: { kind: 'event', id: event.id },
-    })
     created.set(event.id, payment)
   }
 

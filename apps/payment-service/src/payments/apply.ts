@@ -20,8 +20,11 @@ import { recordFact } from './record-facts'
 const MAX_UNMATCHED_ATTEMPTS = 50
 
 export interface Applier {
-  /** Applies one stored webhook; safe to call any number of times, from anywhere. */
-  apply(provider: string, id: string): Promise<void>
+  /**
+   * Applies one stored webhook; safe to call any number of times, from anywhere. The webhook's
+   * provider transaction id, when the caller has it, lets both row locks go out in one round trip.
+   */
+  apply(provider: string, id: string, transactionId?: string): Promise<void>
   /** Applies what was stored for a transaction before we knew its id (called once we record it). */
   applyPendingFor(provider: string, transactionId: string): Promise<void>
   /** The worker's round: stored webhooks that are due (new, or postponed). */
@@ -73,13 +76,21 @@ export function createApplier(deps: {
     }
   }
 
-  const apply = async (provider: string, id: string) => {
+  const apply = async (provider: string, id: string, transactionId?: string) => {
     const claimed = await withTransaction(
       sql,
       async (tx) => {
-        const hook = await claimWebhook(tx, provider, id)
+        // The payment is locked by its transaction id whether or not the webhook is still ours
+        // to apply (SKIP LOCKED never waits, so this adds no lock-order hazard).
+        const [hook, guessed] = await Promise.all([
+          claimWebhook(tx, provider, id),
+          transactionId ? findByTransaction(tx, provider, transactionId) : undefined,
+        ])
         if (!hook) return undefined
-        const payment = await findByTransaction(tx, provider, hook.providerTransactionId)
+        const payment =
+          transactionId === hook.providerTransactionId
+            ? guessed
+            : await findByTransaction(tx, provider, hook.providerTransactionId)
         if (!payment) return void (await later(tx, hook, 'no payment with this provider transaction yet'))
         return tracer.startActiveSpan(
           'payment.webhook.apply',
@@ -93,9 +104,18 @@ export function createApplier(deps: {
               const fact = await factOf(tx, hook)
               if (fact === 'not-yet')
                 return void (await later(tx, hook, 'no refund with this provider refund id yet'))
-              const recorded = await recordFact(tx, payment, fact, { kind: 'webhook', id: hook.id }, deps)
-              const outcome = recorded.transitions.length > 0 ? 'applied' : 'no-op'
-              await markApplied(tx, provider, hook.id, outcome, payment.id)
+              let outcome: 'applied' | 'no-op' = 'no-op'
+              const recorded = await recordFact(
+                tx,
+                payment,
+                fact,
+                { kind: 'webhook', id: hook.id },
+                deps,
+                (changed) => {
+                  outcome = changed ? 'applied' : 'no-op'
+                  return markApplied(tx, provider, hook.id, outcome, payment.id)
+                },
+              )
               span.setAttribute('webhook.outcome', outcome)
               return recorded.claimed ? recorded.payment : undefined
             } finally {
@@ -112,12 +132,14 @@ export function createApplier(deps: {
   return {
     apply,
     applyPendingFor: async (provider, transactionId) => {
-      for (const hook of await unappliedFor(sql, provider, transactionId)) await apply(hook.provider, hook.id)
+      for (const hook of await unappliedFor(sql, provider, transactionId)) {
+        await apply(hook.provider, hook.id, transactionId)
+      }
     },
     round: async () => {
       const due = await dueWebhooks(sql, 50)
       for (const hook of due) {
-        await apply(hook.provider, hook.id).catch((error: unknown) =>
+        await apply(hook.provider, hook.id, hook.providerTransactionId).catch((error: unknown) =>
           logger.error({ err: error, webhookId: hook.id }, 'applying a webhook failed; will retry'),
         )
       }

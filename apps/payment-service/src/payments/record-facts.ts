@@ -28,7 +28,9 @@ export function stateOf(row: PaymentRow, refundsApplied: string[]): PaymentState
 /**
  * Applies a fact to a payment the caller has locked: runs the pure state machine, stores the new
  * state and recovery point, one history row and one outbox event per transition, and completes
- * the refunds it counted. A fact that changes nothing writes nothing.
+ * the refunds it counted. A fact that changes nothing writes nothing. `alongside` is a write of
+ * the caller's (say, marking the webhook applied) sent in the same round trip as the last ones;
+ * it learns whether anything changed.
  */
 export async function recordFact(
   tx: TransactionSql,
@@ -36,11 +38,15 @@ export async function recordFact(
   fact: PaymentFact,
   cause: Cause,
   options: { captureMode: CaptureMode; leaseMs: number },
+  alongside?: (changed: boolean) => Promise<unknown>,
 ): Promise<Recorded> {
   // Only a refund needs to know which refunds were counted already.
   const counted = fact.type === 'refunded' ? await succeededRefundIds(tx, payment.id) : []
   const { state, transitions } = applyFact(stateOf(payment, counted), fact)
-  if (transitions.length === 0) return { payment, transitions, claimed: false }
+  if (transitions.length === 0) {
+    await alongside?.(false)
+    return { payment, transitions, claimed: false }
+  }
   const recoveryPoint = recoveryAfter(state.status, payment.recoveryPoint, options.captureMode)
   const claimed = recoveryPoint === 'capture' && payment.recoveryPoint !== 'capture'
   const updated = await updatePayment(tx, payment.id, {
@@ -53,9 +59,13 @@ export async function recordFact(
     captured: transitions.some((t) => t.event === 'payment.captured'),
     claimMs: claimed ? options.leaseMs : undefined,
   })
-  for (const t of transitions) {
-    await recordTransition(tx, updated, t, cause)
-    if (t.refundId) await completeRefund(tx, t.refundId)
-  }
+  // Issued in order without waiting in between: the server runs them in that order.
+  const writes: Promise<unknown>[] = transitions.map((t) =>
+    recordTransition(tx, updated, t, cause).then(() =>
+      t.refundId ? completeRefund(tx, t.refundId) : undefined,
+    ),
+  )
+  if (alongside) writes.push(alongside(true))
+  await Promise.all(writes)
   return { payment: updated, transitions, claimed }
 }

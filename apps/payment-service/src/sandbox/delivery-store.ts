@@ -42,11 +42,13 @@ export async function claimDue(sql: Queryable, limit: number, leaseMs: number): 
     returning id, webhook_id, type, body, attempts`
 }
 
-export async function markDelivered(sql: Queryable, ids: string[], status: number): Promise<void> {
-  if (ids.length === 0) return
+/** Several acknowledged deliveries in one statement, each with the status it was answered. */
+export async function markDelivered(sql: Queryable, acks: { id: string; status: number }[]): Promise<void> {
+  if (acks.length === 0) return
   await sql`
-    update deliveries set delivered_at = now(), last_status = ${status}, last_error = null
-    where id in ${sql(ids)}`
+    update deliveries d set delivered_at = now(), last_status = x.status, last_error = null
+    from jsonb_to_recordset(${sql.json(acks as never)}) as x(id uuid, status int)
+    where d.id = x.id`
 }
 
 /** A failed attempt: due again after `delayMs`, or given up for good after the last attempt. */

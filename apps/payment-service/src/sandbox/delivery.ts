@@ -1,5 +1,6 @@
 import type { Sql } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
+import { coalesce } from '../coalesce'
 import { backoffMs } from '../domain/recovery'
 import { shuffle } from './chaos'
 import { claimDue, type DeliveryRow, markDelivered, markFailed } from './delivery-store'
@@ -50,10 +51,12 @@ export function createDelivery(
   let inFlight = 0
   let freed: () => void = () => undefined
   let drained = Promise.withResolvers<void>()
+  // Acknowledgements finishing while one batch is being written go out together in the next.
+  const acknowledge = coalesce((acks: { id: string; status: number }[]) => markDelivered(sql, acks))
 
   const deliver = async (row: DeliveryRow) => {
     const result = await send(row)
-    if (!result.error) return markDelivered(sql, [row.id], result.status ?? 200)
+    if (!result.error) return acknowledge({ id: row.id, status: result.status ?? 200 })
     const giveUp = row.attempts >= settings.maxAttempts
     await markFailed(sql, row.id, {
       status: result.status,

@@ -72,11 +72,15 @@ async function onAuthorization(
 ): Promise<Accepted> {
   const fingerprint = fingerprintOf({ kind, ...params })
   return withTransaction(sql, async (tx) => {
-    const auth = await findOperation(tx, params.transactionId, 'authorization', true)
+    // One round trip; the server runs them in order, so both reads come after the lock.
+    const [auth, existing, ops] = await Promise.all([
+      findOperation(tx, params.transactionId, 'authorization', true),
+      findByKey(tx, key),
+      operationsOf(tx, [params.transactionId]),
+    ])
     if (!auth) throw new NotFoundError('No authorization with this id')
-    const existing = await findByKey(tx, key)
     if (existing) return replay(existing, fingerprint)
-    const others = (await operationsOf(tx, [auth.id])).filter((op) => op.kind !== 'authorization')
+    const others = ops.filter((op) => op.kind !== 'authorization')
     const { amountCents, decided } = rules(auth, others)
     const prefix = { capture: 'cap', refund: 're', void: 'void', authorization: 'txn' }[kind]
     const operation = await insertOperation(tx, {

@@ -46,21 +46,29 @@ export interface NewPayment {
 /**
  * Creates the payment at its first recovery point (`authorize`), already claimed by the caller
  * for `leaseMs`: it calls the provider right after the commit, and the resumer only takes over if
- * that caller dies. A second event for the same pledge changes nothing (UNIQUE(pledge_id)).
+ * that caller dies. Its first history row (PENDING, caused by `causeEventId`) is written by the
+ * same statement. A second event for the same pledge changes nothing (UNIQUE(pledge_id)).
  */
 export async function insertPayment(
   sql: Queryable,
   p: NewPayment,
   leaseMs: number,
+  causeEventId: string,
 ): Promise<PaymentRow | undefined> {
   const [row] = await sql<PaymentRow[]>`
-    insert into payments (id, pledge_id, campaign_id, campaign_owner_id, donor_key, amount, payment_method, provider,
-                          idempotency_key, status, recovery_point, next_attempt_at, locked_until, attempts, trace_headers)
-    values (${p.id}, ${p.pledgeId}, ${p.campaignId}, ${p.campaignOwnerId}, ${p.donorKey}, ${p.amount}, ${p.paymentMethod},
-            ${p.provider}, ${`authorize:${p.id}`}, 'PENDING', 'authorize', now(),
-            now() + ${leaseMs}::float8 * interval '1 millisecond', 1, ${sql.json(p.traceHeaders)})
-    on conflict (pledge_id) do nothing
-    returning *`
+    with created as (
+      insert into payments (id, pledge_id, campaign_id, campaign_owner_id, donor_key, amount, payment_method, provider,
+                            idempotency_key, status, recovery_point, next_attempt_at, locked_until, attempts, trace_headers)
+      values (${p.id}, ${p.pledgeId}, ${p.campaignId}, ${p.campaignOwnerId}, ${p.donorKey}, ${p.amount}, ${p.paymentMethod},
+              ${p.provider}, ${`authorize:${p.id}`}, 'PENDING', 'authorize', now(),
+              now() + ${leaseMs}::float8 * interval '1 millisecond', 1, ${sql.json(p.traceHeaders)})
+      on conflict (pledge_id) do nothing
+      returning *
+    ), first as (
+      insert into payment_history (payment_id, from_status, to_status, event_type, amount, cause_kind, cause_id)
+      select id, null, 'PENDING', null, amount, 'event', ${causeEventId} from created
+    )
+    select * from created`
   return row
 }
 

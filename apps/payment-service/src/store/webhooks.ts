@@ -88,9 +88,9 @@ export async function postpone(
 export async function dueWebhooks(
   sql: Queryable,
   limit: number,
-): Promise<{ provider: string; id: string }[]> {
-  return sql<{ provider: string; id: string }[]>`
-    select provider, id from webhooks where applied_at is null and next_attempt_at <= now()
+): Promise<{ provider: string; id: string; providerTransactionId: string }[]> {
+  return sql<{ provider: string; id: string; providerTransactionId: string }[]>`
+    select provider, id, provider_transaction_id from webhooks where applied_at is null and next_attempt_at <= now()
     order by next_attempt_at limit ${limit}`
 }
 

@@ -149,6 +149,7 @@ export async function seedPayment(
       traceHeaders: {},
     },
     60_000,
+    `seed:${id}`,
   )
   await recordAnswer(w.sql, id, 'authorize', 'awaiting_authorization', txn)
   const [row] = await w.sql<PaymentRow[]>`select * from payments where id = ${id}`

@@ -32,16 +32,26 @@ export type NewPledge = Omit<
   'refundedAmount' | 'state' | 'paymentId' | 'paymentIntentId' | 'createdAt' | 'updatedAt'
 >
 
-export async function insertPledge(sql: Queryable, pledge: NewPledge, causeId: string): Promise<PledgeRow> {
-  const [row] = await sql<PledgeRow[]>`
+/**
+ * Inserts a PENDING pledge and its first history row. Both statements go out at once (one round
+ * trip, run in order by the server); the caller may queue more behind them before awaiting.
+ */
+export function insertPledge(
+  sql: Queryable,
+  pledge: NewPledge,
+  causeId: string,
+): Promise<{ pledge: PledgeRow; history: HistoryRow }> {
+  const inserted = sql<PledgeRow[]>`
     insert into pledges (id, campaign_id, campaign_owner_id, user_id, donor_email, donor_name, donor_key, anonymous,
                          amount, payment_method, state)
     values (${pledge.id}, ${pledge.campaignId}, ${pledge.campaignOwnerId}, ${pledge.userId}, ${pledge.donorEmail},
             ${pledge.donorName}, ${pledge.donorKey}, ${pledge.anonymous}, ${pledge.amount}, ${pledge.paymentMethod}, 'PENDING')
     returning *`
-  await sql`insert into pledge_state_history (pledge_id, from_state, to_state, cause_event_id)
-            values (${pledge.id}, null, 'PENDING', ${causeId})`
-  return row!
+  const history = sql<HistoryRow[]>`
+    insert into pledge_state_history (pledge_id, from_state, to_state, cause_event_id)
+    values (${pledge.id}, null, 'PENDING', ${causeId})
+    returning from_state, to_state, cause_event_id, at`
+  return Promise.all([inserted, history]).then(([[row], [first]]) => ({ pledge: row!, history: first! }))
 }
 
 export async function findPledge(sql: Queryable, id: string, lock = false): Promise<PledgeRow | undefined> {

@@ -51,8 +51,23 @@ export async function idempotently(
   const stored = await withTransaction(
     options.sql,
     async (tx) => {
-      const [locked] = await tx<{ locked: boolean }[]>`
-        select pg_try_advisory_xact_lock(hashtextextended(${`${options.scope}|${endpoint}|${key}`}, 0)) as locked`
+      // One round trip: the server runs them in order, so the stored response is read (with a fresh
+      // snapshot) after the lock was taken; without the lock the row read is ignored.
+      const [[locked], [existing]] = await Promise.all([
+        tx<{ locked: boolean }[]>`
+          select pg_try_advisory_xact_lock(hashtextextended(${`${options.scope}|${endpoint}|${key}`}, 0)) as locked`,
+        tx<
+          {
+            fingerprint: string
+            statusCode: number
+            responseHeaders: Record<string, string>
+            responseBody: string
+            expired: boolean
+          }[]
+        >`
+          select fingerprint, status_code, response_headers, response_body, expires_at < now() as expired
+          from idempotency_keys where scope = ${options.scope} and endpoint = ${endpoint} and key = ${key}`,
+      ])
       if (!locked?.locked) {
         throw new ConflictError(
           'A request with this Idempotency-Key is still being processed; retry shortly',
@@ -60,17 +75,6 @@ export async function idempotently(
           { 'Retry-After': '1' },
         )
       }
-      const [existing] = await tx<
-        {
-          fingerprint: string
-          statusCode: number
-          responseHeaders: Record<string, string>
-          responseBody: string
-          expired: boolean
-        }[]
-      >`
-        select fingerprint, status_code, response_headers, response_body, expires_at < now() as expired
-        from idempotency_keys where scope = ${options.scope} and endpoint = ${endpoint} and key = ${key}`
       if (existing && !existing.expired) {
         if (existing.fingerprint !== fingerprint) {
           throw new UnprocessableError('This Idempotency-Key was used with a different request body')

@@ -64,7 +64,7 @@ export function webhookHandlers(deps: WebhookHandlerDeps) {
     if (inserted) {
       deps.faults.hit('after-webhook-commit')
       void deps.applier
-        .apply(provider, body.id)
+        .apply(provider, body.id, body.data.providerTransactionId)
         .catch((error: unknown) =>
           c
             .get('logger')

@@ -59,12 +59,9 @@ export function pledgeHandlers(deps: PledgeHandlerDeps) {
       ? `user:${caller.id}`
       : `guest:${donorKeyOf({ email: body.donorEmail ?? '' }, deps.donorKeySecret)}`
     return idempotently(c, { sql, scope, request: body }, async (tx) => {
-      const pledge = await createPledge(tx, deps, caller, body, `request:${c.get('requestId')}`)
+      const { pledge, history } = await createPledge(tx, deps, caller, body, `request:${c.get('requestId')}`)
       const receipt = caller ? {} : { receiptToken: receiptTokenOf(pledge.id, deps.receiptTokenSecret) }
-      return {
-        status: 201,
-        body: { ...toPledge(pledge), history: toHistory(await historyOf(tx, pledge.id)), ...receipt },
-      }
+      return { status: 201, body: { ...toPledge(pledge), history: toHistory([history]), ...receipt } }
     }) as never
   }
 
