@@ -1,5 +1,6 @@
 // `bun run bench`: every benchmark, one after the other (they share this machine's two cores, so
-// never at once), each printing its own figures. `bun run bench -- <name>` runs one of them.
+// never at once), each printing its own figures. `bun run bench -- <name> [--option=value…]` runs
+// one of them with its options.
 const BENCHMARKS: Record<string, string> = {
   messaging: 'messaging.ts', // issue 3: commit → consumed latency at 500 events/s, saturation
   auth: 'auth-login.ts', // issue 4: login verifies per second at the chosen argon2id cost
@@ -8,6 +9,8 @@ const BENCHMARKS: Record<string, string> = {
 }
 
 const only = Bun.argv.slice(2).filter((arg) => !arg.startsWith('-'))
+// Options (`--rate=50`) go to each chosen benchmark.
+const options = Bun.argv.slice(2).filter((arg) => arg.startsWith('--'))
 const chosen = only.length ? only : Object.keys(BENCHMARKS)
 let failed = 0
 for (const name of chosen) {
@@ -17,7 +20,7 @@ for (const name of chosen) {
     process.exit(2)
   }
   console.log(`\n=== ${name} (${file})`)
-  const proc = Bun.spawn([process.execPath, `${import.meta.dir}/${file}`], {
+  const proc = Bun.spawn([process.execPath, `${import.meta.dir}/${file}`, ...options], {
     stdout: 'inherit',
     stderr: 'inherit',
   })

@@ -40,8 +40,14 @@ export async function snapshot(): Promise<Snapshot> {
   return { at: performance.now(), processes, machine: [total - idle, total] }
 }
 
-/** Each group's share of the machine's cores between two snapshots, largest first, and the idle share. */
-export function shares(from: Snapshot, to: Snapshot): { groups: [string, number][]; idle: number } {
+/**
+ * Each group's share of the machine's cores between two snapshots, largest first, the CPU seconds
+ * behind each share, and the idle share.
+ */
+export function shares(
+  from: Snapshot,
+  to: Snapshot,
+): { groups: [string, number][]; seconds: Map<string, number>; idle: number } {
   const capacity = ((to.at - from.at) / 1000) * availableParallelism()
   const used = new Map<string, number>()
   for (const [pid, [group, seconds]] of to.processes) {
@@ -51,5 +57,5 @@ export function shares(from: Snapshot, to: Snapshot): { groups: [string, number]
   }
   const groups = [...used].map(([group, seconds]) => [group, seconds / capacity] as [string, number])
   const busy = (to.machine[0] - from.machine[0]) / Math.max(1, to.machine[1] - from.machine[1])
-  return { groups: groups.sort((a, b) => b[1] - a[1]), idle: 1 - busy }
+  return { groups: groups.sort((a, b) => b[1] - a[1]), seconds: used, idle: 1 - busy }
 }
