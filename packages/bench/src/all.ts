@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, string> = {
   auth: 'auth-login.ts', // issue 4: login verifies per second at the chosen argon2id cost
   pledges: 'pledges.ts', // issue 6: pledges/s creation → CAPTURED, p50/p99, the slow stage
   totals: 'totals.ts', // issue 7: GET /api/totals through the gateway, SSE visibility
+  db: 'db-cost.ts', // what a statement and a commit cost here, client and server (the pledges budget)
 }
 
 const only = Bun.argv.slice(2).filter((arg) => !arg.startsWith('-'))

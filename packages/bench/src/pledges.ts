@@ -1,7 +1,7 @@
 // Pledges per second from creation to CAPTURED through the gateway and the sandbox, the whole
 // platform running as `bun run dev` starts it. Prints throughput, p50/p99 creation → CAPTURED and
 // the time spent in each stage, so the bottleneck has a name. Target: ≥ 200 pledges/s.
-// Run: bun packages/bench/src/pledges.ts [--rate=250] [--seconds=10] [--warmup=500]: the default
+// Run: bun packages/bench/src/pledges.ts [--rate=250] [--seconds=10] [--warmup=0]: the default
 // offers more than the machine can take (throughput at saturation); a lower rate shows the latency
 // of a pledge when nothing queues. The warm-up pledges (on another campaign, not measured) let the
 // services' JIT compile the hot paths first, as in a platform that has been running for a while.
@@ -14,7 +14,7 @@ import { percentile } from './stats'
 const args = new Map(Bun.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]))
 const OFFERED_PER_SECOND = Number(args.get('rate') ?? 250)
 const SECONDS = Number(args.get('seconds') ?? 10)
-const WARMUP = Number(args.get('warmup') ?? 500)
+const WARMUP = Number(args.get('warmup') ?? 0)
 
 const world = await createTestResources()
 const platform = await startPlatform(world, {
