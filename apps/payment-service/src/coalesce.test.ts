@@ -38,4 +38,16 @@ describe('coalesce', () => {
     expect(await outcome(write('c'))).toBe('written')
     expect(calls).toBe(3)
   })
+
+  test('a write that throws instead of rejecting fails its batch and does not stall the next', async () => {
+    let calls = 0
+    const write = coalesce((items: string[]): Promise<void> => {
+      calls++
+      if (items.includes('bad')) throw new Error('thrown')
+      return Promise.resolve()
+    })
+    expect(await write('bad').catch((error: Error) => error.message)).toBe('thrown')
+    await write('good')
+    expect(calls).toBe(2)
+  })
 })

@@ -12,7 +12,8 @@ export function coalesce<T>(write: (items: T[]) => Promise<void>): (item: T) => 
     const batch = queued
     queued = []
     writing = true
-    write(batch.map((entry) => entry.item))
+    // A write that throws instead of rejecting must not leave `writing` set for good.
+    new Promise<void>((resolve) => resolve(write(batch.map((entry) => entry.item))))
       .then(
         () => {
           for (const entry of batch) entry.done.resolve()

@@ -24,9 +24,11 @@ export async function recordTransition(
   payment: PaymentRow,
   t: Transition,
   cause: Cause,
+  /** Who asked for the refund this transition counts (read by the caller beforehand). */
+  refunder?: string,
 ): Promise<void> {
-  // Only a refund's actor needs a read; otherwise both rows go out in one round trip.
-  const actorId = t.event === 'payment.refunded' ? await refunderOf(tx, t.refundId) : actorOf(payment, t)
+  // Both rows go out at once, nothing read in between: the caller may queue more behind them.
+  const actorId = t.event === 'payment.refunded' ? refunder : actorOf(payment, t)
   await Promise.all([
     insertHistory(tx, {
       paymentId: payment.id,
@@ -64,7 +66,10 @@ function actorOf(payment: PaymentRow, t: Transition): string | undefined {
 }
 
 /** Who asked for a refund (an admin or the campaign owner), for the audit log. */
-async function refunderOf(tx: TransactionSql, refundId: string | undefined): Promise<string | undefined> {
+export async function refunderOf(
+  tx: TransactionSql,
+  refundId: string | undefined,
+): Promise<string | undefined> {
   if (!refundId) return undefined
   const [refund] = await tx<
     { requestedBy: string }[]

@@ -80,8 +80,10 @@ export function createApplier(deps: {
     const claimed = await withTransaction(
       sql,
       async (tx) => {
-        // The payment is locked by its transaction id whether or not the webhook is still ours
-        // to apply (SKIP LOCKED never waits, so this adds no lock-order hazard).
+        // One round trip, run in order: the webhook row (SKIP LOCKED: never waits), then the
+        // payment by its transaction id (waits for whoever holds it, as before). The lock order
+        // stays webhook → payment; the payment is locked even when the webhook turns out to be
+        // applied already, which only happens to a worker retry or a racing duplicate.
         const [hook, guessed] = await Promise.all([
           claimWebhook(tx, provider, id),
           transactionId ? findByTransaction(tx, provider, transactionId) : undefined,

@@ -2,7 +2,7 @@ import { centsToNumeric, numericToCents } from '@careforall/contracts'
 import type { TransactionSql } from '@careforall/db'
 import { applyFact, type PaymentFact, type PaymentState, type Transition } from '../domain/payment-machine'
 import { type CaptureMode, recoveryAfter } from '../domain/recovery'
-import { recordTransition } from '../events/payment-events'
+import { recordTransition, refunderOf } from '../events/payment-events'
 import type { Cause } from '../store/history'
 import { type PaymentRow, updatePayment } from '../store/payments'
 import { completeRefund, succeededRefundIds } from '../store/refunds'
@@ -40,8 +40,11 @@ export async function recordFact(
   options: { captureMode: CaptureMode; leaseMs: number },
   alongside?: (changed: boolean) => Promise<unknown>,
 ): Promise<Recorded> {
-  // Only a refund needs to know which refunds were counted already.
-  const counted = fact.type === 'refunded' ? await succeededRefundIds(tx, payment.id) : []
+  // Only a refund needs to know which refunds were counted already, and who asked for it.
+  const [counted, refunder] =
+    fact.type === 'refunded'
+      ? await Promise.all([succeededRefundIds(tx, payment.id), refunderOf(tx, fact.refundId)])
+      : [[], undefined]
   const { state, transitions } = applyFact(stateOf(payment, counted), fact)
   if (transitions.length === 0) {
     await alongside?.(false)
@@ -59,12 +62,13 @@ export async function recordFact(
     captured: transitions.some((t) => t.event === 'payment.captured'),
     claimMs: claimed ? options.leaseMs : undefined,
   })
-  // Issued in order without waiting in between: the server runs them in that order.
-  const writes: Promise<unknown>[] = transitions.map((t) =>
-    recordTransition(tx, updated, t, cause).then(() =>
-      t.refundId ? completeRefund(tx, t.refundId) : undefined,
-    ),
-  )
+  // Every write is issued here, in order, nothing awaited in between: the server runs them in that
+  // order, and a failure rolls all of them back (no write is left to go out after the rollback).
+  const writes: Promise<unknown>[] = []
+  for (const t of transitions) {
+    writes.push(recordTransition(tx, updated, t, cause, refunder))
+    if (t.refundId) writes.push(completeRefund(tx, t.refundId))
+  }
   if (alongside) writes.push(alongside(true))
   await Promise.all(writes)
   return { payment: updated, transitions, claimed }
