@@ -3,7 +3,7 @@
 // runs in this one process, next to PostgreSQL and RabbitMQ on the same machine.
 import { cpus, loadavg } from 'node:os'
 import { startPipeline } from './pipeline'
-import { summarize } from './stats'
+import { atRate, summarize } from './stats'
 
 const RATE = 500
 const SECONDS = 10
@@ -46,15 +46,7 @@ async function waitUntilConsumed(count: number, timeoutMs = 30_000): Promise<voi
 /** Open loop: event i is committed at start + i/rate, whether or not earlier ones are done. */
 async function offer(rate: number, seconds: number): Promise<number> {
   const total = rate * seconds
-  const start = performance.now()
-  const pending: Promise<void>[] = []
-  for (let index = 0; index < total; index++) {
-    const due = start + (index * 1000) / rate
-    const wait = due - performance.now()
-    if (wait > 1) await Bun.sleep(wait)
-    pending.push(pipeline.emit().then(([id]) => committed(id!)))
-  }
-  await Promise.all(pending)
+  await atRate(rate, total, () => pipeline.emit().then(([id]) => committed(id!)))
   return total
 }
 

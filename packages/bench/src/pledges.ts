@@ -9,7 +9,7 @@ import { createTestResources } from '@careforall/db/testing'
 import { PlatformClient, startPlatform } from '@careforall/e2e'
 import postgres from 'postgres'
 import { shares, snapshot } from './cpu'
-import { percentile } from './stats'
+import { atRate, percentile } from './stats'
 
 const args = new Map(Bun.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]))
 const OFFERED_PER_SECOND = Number(args.get('rate') ?? 250)
@@ -28,23 +28,15 @@ try {
 
   /** Offers `total` pledges at `rate` per second (open loop), then waits until they are CAPTURED. */
   const offer = async (campaignId: string, rate: number, total: number) => {
-    // A slow platform shows as latency, not as fewer requests.
     const started = performance.now()
-    const requests: Promise<number>[] = []
-    for (let i = 0; i < total; i++) {
-      const due = started + (i * 1000) / rate
-      const wait = due - performance.now()
-      if (wait > 1) await Bun.sleep(wait)
-      requests.push(
-        api
-          .call('POST', '/api/pledges', {
-            headers: { 'idempotency-key': `bench-${campaignId}-${i}` },
-            body: { campaignId, amount: 5, donorEmail: `bench${i}@example.com` },
-          })
-          .then((res) => res.status),
-      )
-    }
-    const statuses = await Promise.all(requests)
+    const statuses = await atRate(rate, total, (i) =>
+      api
+        .call('POST', '/api/pledges', {
+          headers: { 'idempotency-key': `bench-${campaignId}-${i}` },
+          body: { campaignId, amount: 5, donorEmail: `bench${i}@example.com` },
+        })
+        .then((res) => res.status),
+    )
     const sendSeconds = (performance.now() - started) / 1000
     const errors = statuses.filter((s) => s !== 201).length
     const deadline = Date.now() + 180_000

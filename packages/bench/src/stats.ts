@@ -16,3 +16,22 @@ export function summarize(samples: number[]): Record<'p50' | 'p90' | 'p99' | 'ma
     max: ms(sorted.at(-1) ?? Number.NaN),
   }
 }
+
+/**
+ * Open loop: call i starts at `started + i/rate`, whether or not earlier ones are done (a slow
+ * system shows as latency, not as fewer calls). Resolves with every call's result, in order.
+ */
+export async function atRate<T>(
+  rate: number,
+  total: number,
+  call: (index: number) => Promise<T>,
+): Promise<T[]> {
+  const started = performance.now()
+  const pending: Promise<T>[] = []
+  for (let index = 0; index < total; index++) {
+    const wait = started + (index * 1000) / rate - performance.now()
+    if (wait > 1) await Bun.sleep(wait)
+    pending.push(call(index))
+  }
+  return Promise.all(pending)
+}
