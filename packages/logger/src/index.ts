@@ -18,29 +18,72 @@ export interface LoggerOptions {
  * Request-scoped fields (`requestId`, `userId`) are added by child loggers.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level ?? 'info',
       messageKey: 'message',
       base: { serviceName: options.serviceName },
       timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
-      formatters: { level: (label) => ({ level: label }) },
+      // Redaction as pino's `redact` option would do it for these paths, without its cost: with a
+      // `*.` path, pino 10 runs every key of every line through a redactor that parses its path
+      // strings again on each call (5 % of the gateway's CPU samples per proxied request).
+      formatters: { level: (label) => ({ level: label }), log: redactSecrets },
       mixin: traceFields,
-      redact: {
-        paths: [
-          'password',
-          '*.password',
-          'token',
-          '*.token',
-          'refreshToken',
-          '*.refreshToken',
-          'authorization',
-        ],
-        censor: '[redacted]',
-      },
     },
     options.destination,
   )
+  // A child's bindings are written once, when it is made, through none of the formatters above:
+  // redact them on the way in. Children inherit this method, so grandchildren are covered too.
+  const pinoChild = logger.child
+  logger.child = function child(this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, redactSecrets(bindings), childOptions)
+  } as Logger['child']
+  return logger
+}
+
+export const REDACTED = '[redacted]'
+
+/** Keys whose values never reach a log line, at its top level (or a child logger's bindings). */
+const SECRET_KEYS = new Set(['password', 'token', 'refreshToken', 'authorization'])
+
+/** Keys censored one level down as well: `{ body: { password } }`. */
+const NESTED_SECRET_KEYS = ['password', 'token', 'refreshToken']
+
+/**
+ * Censors the secret keys of a log line's fields, copying only what it changes: the paths
+ * `password`, `token`, `refreshToken`, `authorization` and `*.password`, `*.token`,
+ * `*.refreshToken`, with the semantics pino's `redact` gives them (own keys of plain objects and
+ * errors one level down, whatever their value; arrays are not searched).
+ */
+export function redactSecrets(fields: Record<string, unknown>): Record<string, unknown> {
+  let out = fields
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue
+    const value = fields[key]
+    if (value === undefined) continue
+    let redacted: unknown = value
+    if (SECRET_KEYS.has(key)) redacted = REDACTED
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      redacted = redactNested(value as Record<string, unknown>)
+    }
+    if (redacted === value) continue
+    if (out === fields) out = { ...fields }
+    out[key] = redacted
+  }
+  return out
+}
+
+function redactNested(value: Record<string, unknown>): Record<string, unknown> {
+  let out = value
+  for (const key of NESTED_SECRET_KEYS) {
+    if (!Object.hasOwn(value, key)) continue
+    // A copy with the same prototype and own properties (an Error keeps its message and stack).
+    if (out === value) {
+      out = Object.create(Object.getPrototypeOf(value), Object.getOwnPropertyDescriptors(value))
+    }
+    Object.defineProperty(out, key, { value: REDACTED, enumerable: true, writable: true, configurable: true })
+  }
+  return out
 }
 
 /** The ids of the span active where the line is logged (none outside a trace). */

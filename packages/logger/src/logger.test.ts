@@ -2,6 +2,7 @@ import { describe, expect, it } from 'bun:test'
 import { Writable } from 'node:stream'
 import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import pino from 'pino'
 import { createLogger } from './index'
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
@@ -66,5 +67,64 @@ describe('createLogger', () => {
     const { lines, destination } = capture()
     createLogger({ serviceName: 'auth-service', destination }).info({ password: 'hunter2hunter2' }, 'login')
     expect(lines[0]!.password).toBe('[redacted]')
+  })
+
+  it("redacts exactly what pino's redact option did for the same paths", () => {
+    // The paths this logger redacted with pino's `redact` before it did so itself: the output must
+    // not change, whatever the shape of the fields.
+    const reference = () => {
+      const { lines, destination } = capture()
+      const logger = pino(
+        {
+          messageKey: 'message',
+          base: { serviceName: 'ref' },
+          timestamp: false,
+          formatters: { level: (label) => ({ level: label }) },
+          redact: {
+            paths: [
+              'password',
+              '*.password',
+              'token',
+              '*.token',
+              'refreshToken',
+              '*.refreshToken',
+              'authorization',
+            ],
+            censor: '[redacted]',
+          },
+        },
+        destination,
+      )
+      return { lines, logger }
+    }
+    const ours = () => {
+      const { lines, destination } = capture()
+      return { lines, logger: createLogger({ serviceName: 'ref', destination }) }
+    }
+    const error = Object.assign(new Error('boom'), { token: 'leaked' })
+    const cases: Record<string, unknown>[] = [
+      { method: 'GET', path: '/api/totals/1', status: 200, durationMs: 1.5 },
+      { password: 'hunter2hunter2', email: 'a@b.c' },
+      { token: 12, refreshToken: { nested: true }, authorization: 'Bearer x' },
+      { body: { password: 'p', token: 't', refreshToken: 'r', authorization: 'kept one level down' } },
+      { body: { deeper: { password: 'not searched two levels down' } } },
+      { list: [{ password: 'arrays are not searched' }] },
+      { body: { password: undefined, token: null } },
+      { password: undefined, other: null, n: 0 },
+      { err: error },
+      { cause: error },
+    ]
+    for (const fields of cases) {
+      const a = reference()
+      const b = ours()
+      a.logger.info(fields, 'line')
+      b.logger.info(fields, 'line')
+      a.logger.child({ token: 'child', ctx: { password: 'child' }, requestId: 'r1' }).info(fields, 'child')
+      b.logger.child({ token: 'child', ctx: { password: 'child' }, requestId: 'r1' }).info(fields, 'child')
+      const strip = (lines: Record<string, unknown>[]) => lines.map(({ timestamp: _t, ...rest }) => rest)
+      expect(strip(b.lines)).toEqual(strip(a.lines))
+    }
+    // The caller's object is never changed.
+    expect(error.token).toBe('leaked')
   })
 })
