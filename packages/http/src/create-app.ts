@@ -95,21 +95,38 @@ function requestLogger(base: Logger): MiddlewareHandler<AppEnv> {
     c.set('logger', logger)
     await next()
     // hono/request-id sets the header before next(); a handler that returns its own Response
-    // (problems, proxied answers) drops it, so it is set again on the way out.
-    c.header('X-Request-Id', c.get('requestId'))
-    const path = new URL(c.req.url)
+    // (problems, proxied answers) drops it, so it is set again on the way out. Set on the
+    // response's own headers: `c.header()` would copy the whole response to add one header.
+    setResponseHeader(c, 'X-Request-Id', c.get('requestId'))
+    // The path as sent (not decoded, unlike `c.req.path`), sliced rather than parsed with `new URL`.
+    const url = c.req.url
+    const pathStart = url.indexOf('/', url.indexOf(':') + 3)
+    const queryStart = url.indexOf('?', pathStart)
+    const pathname = queryStart === -1 ? url.slice(pathStart) : url.slice(pathStart, queryStart)
     const user = c.get('user')
     // Probes and scrapes arrive every few seconds: keep them out of the info stream.
-    const level = QUIET_PATHS.has(path.pathname) ? 'debug' : 'info'
+    const level = QUIET_PATHS.has(pathname) ? 'debug' : 'info'
     logger[level](
       {
         method: c.req.method,
-        path: redactUrl(path.pathname + path.search),
+        path:
+          queryStart === -1 || queryStart === url.length - 1
+            ? pathname
+            : redactUrl(pathname + url.slice(queryStart)),
         status: c.res.status,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         ...(user ? { userId: user.id } : {}),
       },
       'request completed',
     )
+  }
+}
+
+/** Sets a header on the finished response in place, or through a copy where its headers are immutable. */
+function setResponseHeader(c: Context<AppEnv>, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value)
+  } catch {
+    c.header(name, value)
   }
 }
