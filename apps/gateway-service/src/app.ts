@@ -1,12 +1,11 @@
 import { createApp, createTokenVerifier } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
-import { cors } from 'hono/cors'
-import { secureHeaders } from 'hono/secure-headers'
 import packageJson from '../package.json'
 import type { OpenApiDocument } from './domain/merge-openapi'
 import { SERVICE_KEYS, SERVICES, type Upstreams } from './domain/services'
 import { mergedOpenApiHandler } from './routes/openapi/merged-openapi'
 import { proxyRouter } from './routes/proxy/proxy.index'
+import { responseHeaders } from './routes/response-headers'
 import { statusRouter } from './routes/status/status.index'
 import { answersHealth } from './upstream/probe'
 
@@ -49,8 +48,7 @@ export function buildApp(deps: Deps) {
     configure: (app) => {
       app.use(
         '*',
-        cors({ origin: deps.corsOrigins, exposeHeaders: EXPOSED_HEADERS, maxAge: 600 }),
-        secureHeaders(),
+        responseHeaders({ origins: deps.corsOrigins, exposeHeaders: EXPOSED_HEADERS, maxAgeSeconds: 600 }),
       )
       app.get('/openapi.json', (c, next) => openApi!(c, next))
     },

@@ -10,6 +10,21 @@ const spans = recordSpans()
 const campaign = startUpstream('campaign-service', {
   configure: (app) => {
     app.get('/api/campaigns/moved', (c) => c.redirect('/api/campaigns/elsewhere', 302))
+    app.get('/api/campaigns/gzipped', () => {
+      return new Response(Bun.gzipSync(JSON.stringify({ compressed: true })), {
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      })
+    })
+    app.get('/api/campaigns/hop-by-hop', () => {
+      return new Response('{}', {
+        headers: {
+          'content-type': 'application/json',
+          connection: 'x-hop',
+          'x-hop': 'one hop only',
+          trailer: 'x-t',
+        },
+      })
+    })
   },
 })
 const payment = startUpstream('payment-service')
@@ -132,5 +147,71 @@ describe('forwarding to a service', () => {
     const res = await fetch(`${gateway.url}/api/campaigns/moved`, { redirect: 'manual' })
     expect(res.status).toBe(302)
     expect(res.headers.get('location')).toBe('/api/campaigns/elsewhere')
+  })
+
+  it('passes a compressed answer on decoded, without the encoding headers that no longer match it', async () => {
+    const res = await fetch(`${gateway.url}/api/campaigns/gzipped`, { decompress: false } as RequestInit)
+    expect(res.headers.has('content-encoding')).toBe(false)
+    expect(await res.json()).toEqual({ compressed: true })
+  })
+
+  it("does not pass on the client's hop-by-hop headers or its Accept-Encoding", async () => {
+    await fetch(`${gateway.url}/api/campaigns/1`, {
+      headers: {
+        te: 'trailers',
+        'proxy-authorization': 'Basic c2VjcmV0',
+        'keep-alive': 'timeout=5',
+        'accept-encoding': 'x-client-only',
+        'x-client-header': 'kept',
+      },
+    })
+    const { headers } = last(campaign.received)
+    expect(headers.has('te')).toBe(false)
+    expect(headers.has('proxy-authorization')).toBe(false)
+    expect(headers.has('keep-alive')).toBe(false)
+    expect(headers.get('accept-encoding')).not.toBe('x-client-only')
+    expect(headers.get('x-client-header')).toBe('kept')
+  })
+
+  it("drops the service's hop-by-hop headers and those its Connection header names", async () => {
+    const res = await fetch(`${gateway.url}/api/campaigns/hop-by-hop`)
+    expect(res.status).toBe(200)
+    expect(res.headers.has('x-hop')).toBe(false)
+    expect(res.headers.has('trailer')).toBe(false)
+    expect(res.headers.get('content-type')).toBe('application/json')
+  })
+
+  it('records a server span and a client span per proxied request, the log line carrying their trace', async () => {
+    const traceId = '5bf92f3577b34da6a3ce929d0e0e4736'
+    const res = await fetch(`${gateway.url}/api/campaigns/1?token=secret`, {
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    })
+    const requestId = res.headers.get('x-request-id')
+    expect(requestId).toBeTruthy()
+    // The client's span → the gateway's server span → its client span → the service's server span.
+    const ofTrace = spans.filter((span) => span.traceId === traceId)
+    const server = ofTrace.find((span) => span.parentSpanId === '00f067aa0ba902b7')
+    expect(server).toMatchObject({ kind: SpanKind.SERVER, name: 'GET /api/campaigns/*' })
+    const hop = ofTrace.find((span) => span.parentSpanId === server?.spanId)
+    expect(hop).toMatchObject({ kind: SpanKind.CLIENT, name: 'GET campaign-service' })
+    expect(ofTrace.find((span) => span.parentSpanId === hop?.spanId)?.kind).toBe(SpanKind.SERVER)
+    const line = gateway.logs.find(
+      (entry) => entry.requestId === requestId && entry.message === 'request completed',
+    )
+    expect(line).toMatchObject({ traceId, path: '/api/campaigns/1?token=[redacted]', status: 200 })
+  })
+
+  it('counts proxied requests in the RED metrics, by route and status', async () => {
+    await fetch(`${gateway.url}/api/campaigns/1`)
+    const text = await (await fetch(`${gateway.url}/metrics`)).text()
+    const count = text
+      .split('\n')
+      .find(
+        (line) =>
+          line.startsWith('http_server_request_duration_count{') &&
+          line.includes('http_route="/api/campaigns/*"') &&
+          line.includes('http_response_status_code="200"'),
+      )
+    expect(Number(count?.split(' ').at(-1))).toBeGreaterThan(0)
   })
 })

@@ -1,3 +1,5 @@
+const INTERNAL_ANYWHERE = /internal/i
+
 /** How many layers of percent-encoding we peel off (`%252F` is `%2F` encoded once more). */
 const MAX_DECODE_ROUNDS = 4
 
@@ -9,6 +11,9 @@ const MAX_DECODE_ROUNDS = 4
  * A path that cannot be decoded counts as internal, since we cannot tell what it means.
  */
 export function isInternalPath(rawPath: string): boolean {
+  // Nothing to decode and no `internal` anywhere: no segment can name it. This is every ordinary
+  // request, so the full check below runs only for paths that could be a disguise.
+  if (!rawPath.includes('%') && !INTERNAL_ANYWHERE.test(rawPath)) return false
   let path = rawPath
   for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
     let decoded: string

@@ -1,6 +1,5 @@
 import type { AppEnv } from '@careforall/http'
 import type { MiddlewareHandler } from 'hono'
-import { getConnInfo } from 'hono/bun'
 
 /** What the gateway needs to know about the connection a request arrived on. */
 export interface Client {
@@ -20,10 +19,10 @@ export type ProxyEnv = { Variables: AppEnv['Variables'] & { client: Client } }
 export function captureClient(): MiddlewareHandler<ProxyEnv> {
   return async (c, next) => {
     const server = bunServer(c.env)
-    let address: string | undefined
-    // getConnInfo throws outside Bun.serve (e.g. `app.request()`): then there is no peer to name.
-    if (server) address = getConnInfo(c).remote.address
-    c.set('client', { request: c.req.raw, address, server })
+    const request = c.req.raw
+    // Outside Bun.serve (e.g. `app.request()`) there is no connection, so no peer to name.
+    const address = server?.requestIP(request)?.address
+    c.set('client', { request, address, server })
     await next()
   }
 }
