@@ -1,5 +1,5 @@
 import type { Logger } from '@careforall/logger'
-import type { ChannelModel, RecoveringChannelModel } from 'amqplib'
+import type { Channel, ChannelModel, RecoveringChannelModel } from 'amqplib'
 import amqp from 'amqplib'
 
 /** Declares topology or starts consumers on a fresh connection; re-run after every reconnect. */
@@ -29,6 +29,49 @@ export interface BrokerOptions {
   logger: Logger
   /** Shown in the RabbitMQ management UI as the connection name. */
   name: string
+  /** How long a connection attempt (TCP and AMQP handshake) may take before it is retried. */
+  connectTimeoutMs?: number
+  /** How long the setup steps of a fresh connection may take before it is dropped and retried. */
+  setupTimeoutMs?: number
+  /** How often an open connection is asked for a round trip, proving it still carries frames. */
+  probeIntervalMs?: number
+}
+
+/**
+ * The bounds that keep recovery from waiting forever. amqplib's recovery retries only attempts
+ * that fail: one that never settles (a handshake the broker never answers, a setup step on a
+ * wedged socket) would stop it for good, the service answering HTTP with no broker behind it.
+ */
+const CONNECT_TIMEOUT_MS = 10_000
+const SETUP_TIMEOUT_MS = 30_000
+const PROBE_INTERVAL_MS = 5000
+
+/**
+ * Drops a connection's socket with an error, the one way amqplib is sure to notice: it closes the
+ * connection, rejects what waits on it, and its recovery reconnects. A socket that is only closed
+ * (no `end`, no `error`) would go unnoticed until heartbeats time out.
+ */
+function dropSocket(model: ChannelModel, reason: string): void {
+  const { stream } = (model as unknown as { connection: { stream: { destroy(error: Error): void } } })
+    .connection
+  stream.destroy(new Error(reason))
+}
+
+/** Rejects after `ms`, dropping the connection's socket first so nothing is left waiting on it. */
+async function boundedOn<T>(model: ChannelModel, ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: Timer | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const reason = `rabbitmq ${what} took more than ${ms} ms`
+      dropSocket(model, reason)
+      reject(new Error(reason))
+    }, ms)
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /**
@@ -54,14 +97,17 @@ export async function connectBroker(options: BrokerOptions): Promise<Broker> {
       await step(model)
     }
   }
+  const setupTimeoutMs = options.setupTimeoutMs ?? SETUP_TIMEOUT_MS
   const connection = await amqp.connect(url.toString(), {
     clientProperties: { connection_name: options.name },
+    // Covers the TCP connect and the AMQP handshake; amqplib clears it once the connection is open.
+    timeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     recovery: {
       waitForConnect: false,
       initialDelay: 200,
       maxDelay: 5000,
       maxRetries: Number.POSITIVE_INFINITY,
-      setup: runSteps,
+      setup: (model: ChannelModel) => boundedOn(model, setupTimeoutMs, 'setup', runSteps(model)),
     },
   })
   connection.on('connect', (model: ChannelModel) => {
@@ -70,7 +116,37 @@ export async function connectBroker(options: BrokerOptions): Promise<Broker> {
     runSteps(model).catch((error: Error) =>
       options.logger.error({ err: error }, 'rabbitmq setup step failed'),
     )
+    probeWhileCurrent(model)
   })
+  // Heartbeats prove only that the broker's frames reach us: amqplib counts a frame as sent once it
+  // is queued, so a send path that stopped moving would never send a heartbeat nor notice. A round
+  // trip every few seconds proves both ways; one that does not come back drops the connection.
+  const probeIntervalMs = options.probeIntervalMs ?? PROBE_INTERVAL_MS
+  const probeWhileCurrent = (model: ChannelModel) => {
+    let channel: Channel | undefined
+    let busy = false
+    const timer = setInterval(async () => {
+      if (current !== model) return clearInterval(timer)
+      if (busy) return
+      busy = true
+      try {
+        await boundedOn(
+          model,
+          2 * probeIntervalMs,
+          'round trip',
+          (async () => {
+            channel ??= await model.createChannel()
+            await channel.checkExchange('amq.direct')
+          })(),
+        )
+      } catch (error) {
+        channel = undefined
+        if (current === model) options.logger.warn({ err: error }, 'rabbitmq round trip failed')
+      } finally {
+        busy = false
+      }
+    }, probeIntervalMs)
+  }
   connection.on('disconnect', (error: Error) => {
     current = undefined
     options.logger.warn({ err: error }, 'disconnected from rabbitmq; reconnecting')

@@ -7,6 +7,12 @@ export interface TcpProxy {
   url(target: string): string
   /** Drops every open connection and refuses new ones (they are closed as soon as accepted). */
   cut(): void
+  /**
+   * Keeps every connection open but stops moving bytes (`to-server`: only what clients send), and
+   * accepts new connections without ever answering them: a peer wedged on a half-open socket.
+   */
+  stall(direction?: 'both' | 'to-server'): void
+  /** Ends a cut or a stall for new connections; stalled ones stay broken, as their bytes are lost. */
   restore(): void
   close(): void
 }
@@ -45,6 +51,7 @@ function flush(socket: Socket<Side>): void {
 
 export function startTcpProxy(target: { hostname: string; port: number }): TcpProxy {
   let isCut = false
+  let stalled: 'both' | 'to-server' | undefined
   const open = new Set<Socket<Side>>()
   const server = Bun.listen<Side>({
     hostname: '127.0.0.1',
@@ -55,6 +62,7 @@ export function startTcpProxy(target: { hostname: string; port: number }): TcpPr
         client.data = { peer: undefined, queue: [], upstream: upstreamSide }
         if (isCut) return void client.terminate()
         open.add(client)
+        if (stalled) return
         Bun.connect<Side>({
           hostname: target.hostname,
           port: target.port,
@@ -67,6 +75,7 @@ export function startTcpProxy(target: { hostname: string; port: number }): TcpPr
               flush(upstream)
             },
             data(upstream, chunk) {
+              if (stalled === 'both') return
               if (upstream.data.peer) send(upstream.data.peer, chunk)
             },
             drain: flush,
@@ -81,6 +90,7 @@ export function startTcpProxy(target: { hostname: string; port: number }): TcpPr
         }).catch(() => client.end())
       },
       data(client, chunk) {
+        if (stalled) return
         if (client.data.peer) send(client.data.peer, chunk)
         else client.data.upstream?.queue.push(chunk.slice())
       },
@@ -107,8 +117,12 @@ export function startTcpProxy(target: { hostname: string; port: number }): TcpPr
       for (const socket of open) socket.terminate()
       open.clear()
     },
+    stall: (direction = 'both') => {
+      stalled = direction
+    },
     restore: () => {
       isCut = false
+      stalled = undefined
     },
     close: () => {
       isCut = true
