@@ -37,6 +37,7 @@ serve({
   port: env.PORT,
   hostname: env.HOST,
   logger,
+  exitWhenUnreadyMs: env.UNREADY_EXIT_AFTER_MS,
   onShutdown: [
     async () => workers?.stop(),
     () => broker.close(),

@@ -42,6 +42,7 @@ serve({
   port: env.PORT,
   hostname: env.HOST,
   logger,
+  exitWhenUnreadyMs: env.UNREADY_EXIT_AFTER_MS,
   onShutdown: [
     async () => messagingReaper.stop(),
     () => consumer.stop(),

@@ -29,6 +29,7 @@ serve({
   port: env.PORT,
   hostname: env.HOST,
   logger,
+  exitWhenUnreadyMs: env.UNREADY_EXIT_AFTER_MS,
   onShutdown: [
     async () => messagingReaper.stop(),
     () => totals.stop(),

@@ -22,6 +22,12 @@ export const serviceEnv = z.object({
    * max_connections (100 by default), so the sum of every pool must stay below it.
    */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * A dependency (database, broker, Redis) down this long makes the service exit non-zero, so its
+   * supervisor starts a fresh process (0: never). Recovery normally takes seconds; this is the
+   * backstop for a client wedged where reconnecting cannot reach it.
+   */
+  UNREADY_EXIT_AFTER_MS: z.coerce.number().int().min(0).default(30_000),
   /** Sent outbox rows are kept this long, then removed (unsent rows never are). */
   OUTBOX_RETENTION_HOURS: z.coerce
     .number()

@@ -29,6 +29,14 @@ export function dependencyChecks(deps: {
 
 let draining = false
 
+/** The checks each app's `/ready` makes, for `serve()`'s watchdog. */
+const readinessByApp = new WeakMap<object, ReadinessChecks>()
+
+/** The dependencies an app built by `createApp()` reports in `/ready`. */
+export function readinessOf(app: object): ReadinessChecks | undefined {
+  return readinessByApp.get(app)
+}
+
 /** Makes `/ready` answer 503 from now on, so balancers stop sending while we shut down. */
 export function startDraining(): void {
   draining = true
@@ -103,6 +111,7 @@ export function registerOps(
   app: AppOpenAPI,
   options: { service: string; version?: string; description?: string; readiness?: ReadinessChecks },
 ): void {
+  if (options.readiness) readinessByApp.set(app, options.readiness)
   app.openapi(health, (c) => c.json({ status: 'ok' as const }, 200))
   app.openapi(ready, async (c) => {
     const checks = await checkReadiness(options.readiness ?? {})

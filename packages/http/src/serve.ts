@@ -1,7 +1,8 @@
 import type { Logger } from '@careforall/logger'
 import { shutdownTelemetry } from '@careforall/otel'
 import type { Hono } from 'hono'
-import { startDraining } from './ops'
+import { readinessOf, startDraining } from './ops'
+import { startUnreadyWatchdog } from './watchdog'
 
 export interface ServeOptions {
   // biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its env and schema
@@ -15,6 +16,12 @@ export interface ServeOptions {
   drainMs?: number
   // biome-ignore lint/suspicious/noExplicitAny: Bun's websocket handler is generic
   websocket?: any
+  /**
+   * Exit non-zero when a dependency `/ready` checks (database, broker, Redis) stays down this
+   * long, so the supervisor restarts the process (`UNREADY_EXIT_AFTER_MS`; 0 or unset: never).
+   * Not for the gateway, whose readiness is its upstreams'.
+   */
+  exitWhenUnreadyMs?: number
 }
 
 export interface RunningServer {
@@ -36,10 +43,16 @@ export function serve(options: ServeOptions): RunningServer {
     ...(options.websocket ? { websocket: options.websocket } : {}),
   })
   options.logger.info({ port: server.port }, 'listening')
+  const watchdog = startUnreadyWatchdog({
+    checks: readinessOf(options.app) ?? {},
+    exitAfterMs: options.exitWhenUnreadyMs ?? 0,
+    logger: options.logger,
+  })
   let stopping: Promise<void> | undefined
   const shutdown = (reason = 'shutdown') => {
     stopping ??= (async () => {
       options.logger.info({ reason }, 'shutting down')
+      watchdog.stop()
       startDraining()
       const drained = server.stop(false)
       const timeout = Bun.sleep(options.drainMs ?? 10_000).then(() => server.stop(true))

@@ -56,7 +56,8 @@ export async function createTestResources(): Promise<TestResources> {
   }
 }
 
-function amqpUser(): string {
+/** The AMQP user the services connect as (the one a test world grants its vhost to). */
+export function amqpUser(): string {
   return decodeURIComponent(new URL(testEnv.RABBITMQ_URL).username || 'guest')
 }
 
@@ -94,7 +95,7 @@ async function sweepStale(): Promise<void> {
 }
 
 /** RabbitMQ's own CLI: vhosts can only be made by an administrator (root here, as in CI). */
-async function rabbitmqctl(...args: string[]): Promise<string> {
+export async function rabbitmqctl(...args: string[]): Promise<string> {
   const proc = Bun.spawn(['rabbitmqctl', ...args], { stdout: 'pipe', stderr: 'pipe' })
   const [out, err, code] = await Promise.all([
     new Response(proc.stdout).text(),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { createTestResources, type TestResources } from '@careforall/db/testing'
+import { amqpUser, createTestResources, rabbitmqctl, type TestResources } from '@careforall/db/testing'
 import postgres from 'postgres'
 import type { ServiceName } from '../platform'
 import { type RunningService, spawnService, worldEnv } from './spawn'
@@ -16,7 +16,8 @@ export interface ServiceBasics {
 /**
  * What every service must do as a real process, asserted the same way for each: start on its own
  * database role, apply its migrations, answer `/health`, `/ready` (naming each dependency),
- * `/openapi.json`, `/docs` and `/metrics`, and stop cleanly on SIGTERM.
+ * `/openapi.json`, `/docs` and `/metrics`, stop cleanly on SIGTERM, and give up (exit 1, so its
+ * supervisor restarts it) when its broker stays unreachable.
  */
 export function describeServiceBasics(basics: ServiceBasics): void {
   describe(`${basics.name}-service as a process`, () => {
@@ -85,5 +86,30 @@ export function describeServiceBasics(basics: ServiceBasics): void {
       expect(await service.stop()).toBe(0)
       expect(service.output()).toContain('"stopped"')
     })
+
+    it('exits non-zero, saying why, when its broker stays unreachable past UNREADY_EXIT_AFTER_MS', async () => {
+      const watched = await spawnService(basics.name, {
+        ...worldEnv(world, basics.schema),
+        UNREADY_EXIT_AFTER_MS: '1500',
+      })
+      // The broker refuses this world's vhost from now on: connections closed, reconnects refused.
+      await rabbitmqctl('clear_permissions', '-p', world.vhost, amqpUser())
+      try {
+        await rabbitmqctl('close_all_connections', '-p', world.vhost, 'test: broker gone')
+        const code = await Promise.race([watched.proc.exited, Bun.sleep(15_000).then(() => 'still running')])
+        expect(code).toBe(1)
+        const fatal = watched
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('"level":"fatal"'))
+          .map((line) => JSON.parse(line) as { message: string; unready: string[] })
+        expect(fatal).toHaveLength(1)
+        expect(fatal[0]!.unready).toEqual(['rabbitmq'])
+        expect(fatal[0]!.message).toContain('exiting so the supervisor starts a fresh process')
+      } finally {
+        watched.proc.kill('SIGKILL')
+        await rabbitmqctl('set_permissions', '-p', world.vhost, amqpUser(), '.*', '.*', '.*')
+      }
+    }, 30_000)
   })
 }

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'bun:test'
+import { Writable } from 'node:stream'
+import { createLogger } from '@careforall/logger'
+import { startUnreadyWatchdog } from '../src'
+
+function capture() {
+  const lines: Record<string, unknown>[] = []
+  const destination = new Writable({
+    write(chunk, _e, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line))
+      done()
+    },
+  })
+  return { lines, logger: createLogger({ serviceName: 'test-service', destination }) }
+}
+
+describe('the unready watchdog', () => {
+  it('exits non-zero with one clear line when a dependency stays down past the limit', async () => {
+    const { lines, logger } = capture()
+    const exits: number[] = []
+    startUnreadyWatchdog({
+      checks: { postgres: async () => true, rabbitmq: async () => false },
+      exitAfterMs: 300,
+      intervalMs: 50,
+      logger,
+      exit: (code) => exits.push(code),
+    })
+    await Bun.sleep(600)
+    expect(exits).toEqual([1])
+    const fatal = lines.filter((line) => line.level === 'fatal')
+    expect(fatal).toHaveLength(1)
+    expect(fatal[0]).toMatchObject({ unready: ['rabbitmq'], exitAfterMs: 300 })
+    expect(String(fatal[0]!.message)).toContain('rabbitmq unreachable for more than')
+  })
+
+  it('forgives a dependency that comes back in time', async () => {
+    const { logger } = capture()
+    const exits: number[] = []
+    let up = false
+    const watchdog = startUnreadyWatchdog({
+      checks: { postgres: async () => up },
+      exitAfterMs: 400,
+      intervalMs: 50,
+      logger,
+      exit: (code) => exits.push(code),
+    })
+    await Bun.sleep(250)
+    up = true
+    await Bun.sleep(150)
+    up = false // down again: the clock starts over
+    await Bun.sleep(250)
+    expect(exits).toEqual([])
+    watchdog.stop()
+  })
+
+  it('counts a check that hangs as down', async () => {
+    const { logger } = capture()
+    const exits: number[] = []
+    startUnreadyWatchdog({
+      checks: { rabbitmq: () => new Promise<boolean>(() => undefined) },
+      exitAfterMs: 100,
+      intervalMs: 20,
+      logger,
+      exit: (code) => exits.push(code),
+    })
+    // Each check is given 2 s (as `/ready` gives it) before it counts as down.
+    await Bun.sleep(4500)
+    expect(exits).toEqual([1])
+  }, 10_000)
+
+  it('does nothing when turned off', async () => {
+    const { logger } = capture()
+    const exits: number[] = []
+    startUnreadyWatchdog({
+      checks: { postgres: async () => false },
+      exitAfterMs: 0,
+      logger,
+      exit: (code) => exits.push(code),
+    })
+    await Bun.sleep(100)
+    expect(exits).toEqual([])
+  })
+})
