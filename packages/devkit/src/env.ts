@@ -1,5 +1,8 @@
 import { z } from 'zod'
 
+/** The first admin's development password; the dev runner prints it only while it is this one. */
+export const DEFAULT_ADMIN_PASSWORD = 'change-me-admin-password'
+
 /** Settings of the developer commands (`bun run dev`, `bun run setup`, `bun run test`). */
 export const devEnv = z
   .object({
@@ -16,6 +19,11 @@ export const devEnv = z
     PORT_OFFSET: z.coerce.number().int().min(0).max(50_000).default(0),
     /** Restart a service when its code changes. */
     DEV_WATCH: z.stringbool().default(true),
+    /**
+     * Start PostgreSQL, RabbitMQ or Redis when it is installed here but stopped (at its default
+     * local address); false only checks them.
+     */
+    DEV_START_SERVERS: z.stringbool().default(true),
     /** Seed demo data (an admin, a few campaigns) once everything is ready. */
     DEV_SEED: z.stringbool().default(true),
     LOG_LEVEL: z.string().default('info'),
@@ -25,7 +33,7 @@ export const devEnv = z
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
     /** Passed to services unchanged (admin seeding, sandbox settings, …). */
     ADMIN_EMAIL: z.string().default('admin@careforall.dev'),
-    ADMIN_PASSWORD: z.string().default('change-me-admin-password'),
+    ADMIN_PASSWORD: z.string().default(DEFAULT_ADMIN_PASSWORD),
     CI: z.stringbool().default(false),
   })
   .parse(process.env)

@@ -1,5 +1,6 @@
 import { ensureDatabase, ensureSchemas, withDatabase } from '@careforall/db'
 import { devEnv } from './env'
+import { requireServers } from './preflight'
 
 /**
  * Creates the platform's database, and in it every service's schema and role (idempotent).
@@ -13,6 +14,7 @@ export async function setupDatabase(database = devEnv.DATABASE_NAME): Promise<st
 }
 
 if (import.meta.main) {
+  await requireServers()
   const adminUrl = await setupDatabase()
   console.log(`schemas and roles ready in ${new URL(adminUrl).pathname.slice(1)}`)
 }

@@ -1,6 +1,7 @@
 import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { devEnv, inheritedEnv } from './env'
+import { requireServers } from './preflight'
 
 /**
  * `bun run test`: lint, typecheck, then every package's tests (unit, integration, e2e) through
@@ -40,6 +41,8 @@ function countsOf(xml: string): Counts {
   return { tests: attr('tests'), failures: attr('failures') + attr('errors'), skipped: attr('skipped') }
 }
 
+// Every integration and end-to-end test needs the three servers: say so once, up front.
+await requireServers({ onMissing: () => console.log('0 passed, 1 failed') })
 for (const file of await reportFiles()) await rm(file)
 const checks = [
   ['lint', await run('lint', ['bunx', 'biome', 'ci', '.'])],
