@@ -1,9 +1,17 @@
 import { roleUrl, withDatabase } from '@careforall/db'
-import { devEnv, inheritedEnv } from './env'
+import { OutageCollapser } from './collapse'
+import { DEFAULT_ADMIN_PASSWORD, devEnv, inheritedEnv } from './env'
+import { createOutput, type Output } from './output'
 import { SERVICES, type ServiceName, serviceDir } from './platform'
+import { requireServers } from './preflight'
 import { type ManagedProcess, startManaged } from './processes'
+import { describeProgress, type Readiness, readinessOf } from './progress'
 import { seedDemoData } from './seed'
+import { configuredServers, type ServerName } from './servers'
 import { setupDatabase } from './setup'
+
+/** Under `bun --watch` a crash would leave the process waiting for a file change: see the file. */
+const EXIT_ON_CRASH = new URL('./exit-on-crash.ts', import.meta.url).pathname
 
 const portOf = (name: ServiceName) => SERVICES.find((s) => s.name === name)!.port + devEnv.PORT_OFFSET
 const urlOf = (name: ServiceName) => `http://127.0.0.1:${portOf(name)}`
@@ -40,30 +48,50 @@ function serviceEnvironment(
   }
 }
 
-async function isReady(name: ServiceName): Promise<boolean> {
-  try {
-    return (await fetch(`${urlOf(name)}/ready`, { signal: AbortSignal.timeout(2000) })).ok
-  } catch {
-    return false
+/** Polls every service's `/ready` and shows one progress line until all answer 200. */
+async function waitForAll(output: Output): Promise<void> {
+  const began = Date.now()
+  let shown = ''
+  let warned = false
+  for (;;) {
+    const states = await Promise.all(
+      SERVICES.map(async (s) => [s.name, await readinessOf(urlOf(s.name))] as [string, Readiness]),
+    )
+    const text = describeProgress(states)
+    if (states.every(([, r]) => r.state === 'ready')) break
+    if (output.tty) output.status('progress', text)
+    else if (text !== shown) output.line(text)
+    shown = text
+    if (!warned && Date.now() - began > 90_000) {
+      warned = true
+      output.line(`not ready after 90 s (${text}); they keep retrying: see their logs`)
+    }
+    await Bun.sleep(500)
   }
+  output.status('progress', undefined)
+  output.line(`all ${SERVICES.length} services ready in ${((Date.now() - began) / 1000).toFixed(1)} s`)
 }
 
-/** Waits until every service answers `/ready`; says which are late while it waits. */
-async function waitForAll(timeoutMs: number): Promise<ServiceName[]> {
-  const deadline = Date.now() + timeoutMs
-  let pending: ServiceName[] = SERVICES.map((s) => s.name)
-  while (pending.length > 0 && Date.now() < deadline) {
-    const states = await Promise.all(pending.map(async (name) => [name, await isReady(name)] as const))
-    pending = states.filter(([, ready]) => !ready).map(([name]) => name)
-    if (pending.length > 0) await Bun.sleep(500)
-  }
-  return pending
+/** Whether a service has a server back: its `/ready` no longer names it. */
+async function hasBack(service: string, server: ServerName): Promise<boolean> {
+  const readiness = await readinessOf(urlOf(service as ServiceName), 1000)
+  return readiness.state === 'ready' || (readiness.state === 'waiting' && !readiness.for.includes(server))
 }
 
 async function main(): Promise<void> {
-  const color = Boolean(process.stdout.isTTY)
+  const output = createOutput()
+  const color = output.tty
+  await requireServers()
   await setupDatabase()
-  console.log(`database ${devEnv.DATABASE_NAME}: schemas and roles ready`)
+  output.line(`database ${devEnv.DATABASE_NAME}: schemas and roles ready`)
+  const collapser = new OutageCollapser({
+    servers: configuredServers(),
+    line: output.line,
+    status: output.status,
+    tty: output.tty,
+    isBack: hasBack,
+  })
+  collapser.start()
   const processes: ManagedProcess[] = SERVICES.map((service, index) =>
     startManaged({
       name: service.name,
@@ -73,41 +101,46 @@ async function main(): Promise<void> {
         process.execPath,
         '--preload',
         '@careforall/otel/register',
-        ...(devEnv.DEV_WATCH ? ['--watch'] : []),
+        ...(devEnv.DEV_WATCH ? ['--preload', EXIT_ON_CRASH, '--watch'] : []),
         'src/index.ts',
       ],
       env: serviceEnvironment(service.name, service.schema),
       raw: devEnv.DEV_RAW_LOGS,
       color,
+      output,
+      absorb: (name, line) => collapser.offer(name, line),
     }),
   )
   let stopping = false
   const stopAll = async (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(`\n${signal}: stopping every service…`)
+    collapser.stop()
+    output.status('progress', undefined)
+    output.line(`\n${signal}: stopping every service…`)
     await Promise.all(processes.map((p) => p.stop()))
     process.exit(0)
   }
   process.on('SIGINT', () => void stopAll('SIGINT'))
   process.on('SIGTERM', () => void stopAll('SIGTERM'))
 
-  const late = await waitForAll(90_000)
-  if (late.length > 0) {
-    console.error(`not ready after 90 s: ${late.join(', ')} (they keep retrying; see their logs)`)
-    return
-  }
-  if (devEnv.DEV_SEED) await seedDemoData(urlOf('gateway'))
-  console.log(
+  await waitForAll(output)
+  const demo = devEnv.DEV_SEED ? await seedDemoData(urlOf('gateway')) : 'not seeded (DEV_SEED=false)'
+  const password =
+    devEnv.ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD ? devEnv.ADMIN_PASSWORD : '(the one in ADMIN_PASSWORD)'
+  const row = (label: string, value: string) => `  ${label.padEnd(28)}${value}`
+  output.line(
     [
       '',
       'Care For All is running:',
-      `  gateway (the one base URL)  ${urlOf('gateway')}`,
-      `  API docs                    ${urlOf('gateway')}/docs`,
-      `  platform status             ${urlOf('gateway')}/api/status`,
-      ...SERVICES.filter((s) => s.name !== 'gateway').map(
-        (s) => `  ${`${s.name}-service`.padEnd(28)}${urlOf(s.name)}  (/health /ready /docs /metrics)`,
+      row('gateway (the one base URL)', urlOf('gateway')),
+      row('API docs', `${urlOf('gateway')}/docs`),
+      row('platform status', `${urlOf('gateway')}/api/status`),
+      ...SERVICES.filter((s) => s.name !== 'gateway').map((s) =>
+        row(`${s.name}-service`, `${urlOf(s.name)}  (/health /ready /docs /metrics)`),
       ),
+      row('admin sign-in', `${devEnv.ADMIN_EMAIL} / ${password}  (POST /api/auth/login)`),
+      row('demo data', demo),
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

@@ -3,35 +3,24 @@ import { devEnv } from './env'
 /**
  * Demo data through the public API, as a user would create it, so every row has its events:
  * the admin (the auth service creates it from ADMIN_EMAIL/ADMIN_PASSWORD at start) signs in and
- * creates a few campaigns unless some exist. Needs the auth and campaign endpoints; until a
- * service has them, this says what it skipped.
+ * creates a few campaigns unless some exist. Returns one line for the closing summary: what is
+ * there, or what was skipped and why.
  */
-export async function seedDemoData(gateway: string): Promise<void> {
+export async function seedDemoData(gateway: string): Promise<string> {
   const login = await fetch(`${gateway}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: devEnv.ADMIN_EMAIL, password: devEnv.ADMIN_PASSWORD }),
   }).catch(() => undefined)
-  if (!login || login.status === 404) {
-    console.log('seed: skipped (the auth endpoints are not built yet)')
-    return
-  }
-  if (!login.ok) {
-    console.log(`seed: skipped (admin login answered ${login.status})`)
-    return
-  }
+  if (!login || login.status === 404) return 'skipped (the auth endpoints are not built yet)'
+  if (!login.ok) return `skipped (admin login answered ${login.status})`
   const { accessToken } = (await login.json()) as { accessToken: string }
   const auth = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }
   const existing = await fetch(`${gateway}/api/campaigns?limit=1`, { headers: auth })
-  if (existing.status === 404) {
-    console.log('seed: admin ready; campaigns skipped (the campaign endpoints are not built yet)')
-    return
-  }
+  if (existing.status === 404)
+    return 'admin ready; campaigns skipped (the campaign endpoints are not built yet)'
   const { items } = (await existing.json()) as { items: unknown[] }
-  if (items.length > 0) {
-    console.log('seed: demo data already there')
-    return
-  }
+  if (items.length > 0) return `${await activeCampaigns(gateway, auth)} (already there)`
   const now = Date.now()
   const day = 86_400_000
   const campaigns = [
@@ -51,6 +40,7 @@ export async function seedDemoData(gateway: string): Promise<void> {
       goalAmount: 4000,
     },
   ]
+  const problems: string[] = []
   for (const campaign of campaigns) {
     const created = await fetch(`${gateway}/api/campaigns`, {
       method: 'POST',
@@ -62,7 +52,7 @@ export async function seedDemoData(gateway: string): Promise<void> {
       }),
     })
     if (!created.ok) {
-      console.log(`seed: creating "${campaign.title}" answered ${created.status}`)
+      problems.push(`creating "${campaign.title}" answered ${created.status}`)
       continue
     }
     const { id } = (await created.json()) as { id: string }
@@ -72,5 +62,17 @@ export async function seedDemoData(gateway: string): Promise<void> {
       body: JSON.stringify({ status: 'ACTIVE' }),
     })
   }
-  console.log(`seed: ${campaigns.length} demo campaigns created`)
+  return `${await activeCampaigns(gateway, auth)} (created now${problems.length ? `; ${problems.join('; ')}` : ''})`
+}
+
+/** `3 active campaigns: Clean water for Rangpur, …` */
+async function activeCampaigns(gateway: string, headers: Record<string, string>): Promise<string> {
+  const res = await fetch(`${gateway}/api/campaigns?status=ACTIVE&limit=10`, { headers })
+  if (!res.ok) return `campaigns could not be listed (${res.status})`
+  const { items, nextCursor } = (await res.json()) as {
+    items: { title: string }[]
+    nextCursor?: string | null
+  }
+  const count = `${items.length}${nextCursor ? '+' : ''} active campaign${items.length === 1 ? '' : 's'}`
+  return items.length ? `${count}: ${items.map((c) => c.title).join(', ')}` : count
 }
