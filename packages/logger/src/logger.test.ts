@@ -127,4 +127,32 @@ describe('createLogger', () => {
     // The caller's object is never changed.
     expect(error.token).toBe('leaked')
   })
+
+  it('writes every line to stdout in order, however the process ends', async () => {
+    for (const ending of ['exit', 'throw', 'naturally']) {
+      const proc = Bun.spawn([process.execPath, `${import.meta.dir}/../test/stdout-writer.ts`, ending], {
+        stdout: 'pipe',
+        stderr: 'ignore',
+      })
+      const text = await new Response(proc.stdout).text()
+      await proc.exited
+      const lines = text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect({
+        ending,
+        messages: lines.map((line) => `${line.serviceName} ${line.message} ${line.i ?? ''}`),
+      }).toEqual({
+        ending,
+        messages: [
+          ...[0, 1, 2].flatMap((i) => [
+            `writer-test first turn ${i}`,
+            `writer-test-2 first turn, second logger ${i}`,
+          ]),
+          'writer-test last line ',
+        ],
+      })
+    }
+  })
 })
