@@ -1,11 +1,12 @@
 import type { Logger } from '@careforall/logger'
-import { httpInstrumentationMiddleware } from '@hono/otel'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import { requestId } from 'hono/request-id'
 import { BadRequestError, mapError } from './errors'
 import { type ReadinessChecks, registerOps } from './ops'
 import { problemResponse, statusProblem } from './problem'
+import { redactUrl } from './redact'
+import { telemetry } from './telemetry'
 import type { AppEnv, AppOpenAPI } from './types'
 
 export interface CreateAppOptions {
@@ -26,12 +27,7 @@ export interface CreateAppOptions {
 
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics'])
 
-/** Query-string parameters that carry secrets: redacted in logs and spans. */
-const SECRET_PARAMS = /([?&](?:token|receiptToken)=)[^&]*/g
-
-export function redactUrl(pathWithQuery: string): string {
-  return pathWithQuery.replace(SECRET_PARAMS, '$1[redacted]')
-}
+export { redactUrl } from './redact'
 
 /**
  * A router whose Zod validation failures become the platform's 400 problem (the default hook),
@@ -69,11 +65,7 @@ export function createApp(options: CreateAppOptions): AppOpenAPI {
   app.use(
     '*',
     requestId({ limitLength: 128 }),
-    httpInstrumentationMiddleware({
-      serviceName: options.service,
-      ...(options.version ? { serviceVersion: options.version } : {}),
-      spanNameFactory: (c) => `${c.req.method} ${c.req.routePath}`,
-    }),
+    telemetry({ service: options.service, ...(options.version ? { version: options.version } : {}) }),
     requestLogger(options.logger),
   )
   app.notFound((c) => statusProblem(c, 404, `No route for ${c.req.method} ${c.req.path}`))
