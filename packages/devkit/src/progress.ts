@@ -21,16 +21,20 @@ export async function readinessOf(baseUrl: string, timeoutMs = 2000): Promise<Re
 }
 
 /**
- * One line for the start: `3/7 ready (auth, campaign, chat) · pledge waits for rabbitmq ·
- * payment starting`.
+ * One line for the start, by state: `2/7 ready: auth, chat · waiting: pledge (rabbitmq),
+ * gateway (pledge) · starting: payment, totals`.
  */
 export function describeProgress(states: [name: string, readiness: Readiness][]): string {
-  const ready = states.filter(([, r]) => r.state === 'ready').map(([name]) => name)
-  const parts = [`${ready.length}/${states.length} ready${ready.length ? ` (${ready.join(', ')})` : ''}`]
-  for (const [name, readiness] of states) {
-    if (readiness.state === 'starting') parts.push(`${name} starting`)
-    if (readiness.state === 'waiting')
-      parts.push(readiness.for.length ? `${name} waits for ${readiness.for.join(', ')}` : `${name} not ready`)
-  }
-  return `starting: ${parts.join(' · ')}`
+  const named = (state: Readiness['state']) => states.filter(([, r]) => r.state === state)
+  const ready = named('ready').map(([name]) => name)
+  const waiting = named('waiting').map(([name, r]) => {
+    const what = r.state === 'waiting' && r.for.length > 0 ? r.for.join(', ') : 'not ready'
+    return `${name} (${what})`
+  })
+  const starting = named('starting').map(([name]) => name)
+  return [
+    `${ready.length}/${states.length} ready${ready.length ? `: ${ready.join(', ')}` : ''}`,
+    ...(waiting.length ? [`waiting: ${waiting.join(', ')}`] : []),
+    ...(starting.length ? [`starting: ${starting.join(', ')}`] : []),
+  ].join(' · ')
 }
