@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inheritedEnv } from './env'
@@ -78,16 +79,28 @@ export function localStartCommand(name: ServerName, port: number): StartCommand 
 
 export type RunCommand = (command: StartCommand) => Promise<{ ok: boolean; output: string }>
 
-/** Runs a start command to its end (each of them daemonizes), keeping what it printed. */
+/**
+ * Runs a start command to its end, keeping what it printed. Each of them leaves a daemon behind:
+ * it runs in a session of its own (`setsid`), so a Ctrl-C meant for `bun run dev` does not reach
+ * the server, and prints into a file rather than a pipe the daemon could hold open forever.
+ */
 export const runCommand: RunCommand = async (command) => {
   command.prepare?.()
-  const proc = Bun.spawn(command.cmd, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  return { ok: code === 0, output: `${stdout}${stderr}`.trim() }
+  const log = join(tmpdir(), `careforall-start-${process.pid}-${Date.now()}.log`)
+  const setsid = which('setsid')
+  const fd = openSync(log, 'w')
+  const proc = Bun.spawn(setsid ? [setsid, '--wait', ...command.cmd] : command.cmd, {
+    stdin: 'ignore',
+    stdout: fd,
+    stderr: fd,
+  })
+  const code = await proc.exited
+  closeSync(fd)
+  const output = await Bun.file(log)
+    .text()
+    .catch(() => '')
+  await rm(log, { force: true })
+  return { ok: code === 0, output: output.trim() }
 }
 
 /** A start command applies only to the address a local install listens on. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test'
-import type { StartCommand } from './local-servers'
+import { runCommand, type StartCommand } from './local-servers'
 import { preflight } from './preflight'
 import { configuredServers, probe, type Server } from './servers'
 import { freePort } from './testing/spawn'
@@ -92,5 +92,18 @@ describe('probe', () => {
     })
     // PostgreSQL's port does not answer the AMQP greeting as a broker would.
     expect((await probe({ ...rabbitmq, port: 5432 })).up).toBe(false)
+  })
+})
+
+describe('runCommand', () => {
+  it('keeps what a start command printed and does not wait for the daemon it leaves behind', async () => {
+    const began = Date.now()
+    const result = await runCommand({
+      text: 'a daemon',
+      cmd: ['sh', '-c', 'echo starting; echo refused >&2; (sleep 2 &); exit 3'],
+      waitMs: 0,
+    })
+    expect(result).toEqual({ ok: false, output: 'starting\nrefused' })
+    expect(Date.now() - began).toBeLessThan(1500)
   })
 })
