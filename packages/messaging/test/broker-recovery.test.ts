@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { startTcpProxy, type TcpProxy } from '@careforall/db/testing'
 import { type Broker, connectBroker } from '../src'
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy'
 import { createMessagingWorld, type MessagingWorld, waitFor } from './support/world'
 
 // Recovery must never wait on something that does not settle: the faults here are the ones a

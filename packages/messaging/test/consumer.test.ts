@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { CloudEvent } from '@careforall/contracts'
+import { startTcpProxy } from '@careforall/db/testing'
 import { type Consumer, type ConsumerOptions, startConsumer, subscribeFanout } from '../src'
-import { startTcpProxy } from './support/tcp-proxy'
 import {
   countEffects,
   createMessagingWorld,

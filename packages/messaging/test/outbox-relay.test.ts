@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { withDatabase } from '@careforall/db'
+import { startTcpProxy } from '@careforall/db/testing'
 import postgres from 'postgres'
-import { startTcpProxy } from './support/tcp-proxy'
 import {
   consumeIntoEffects,
   countEffects,

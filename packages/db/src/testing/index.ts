@@ -105,3 +105,4 @@ export async function rabbitmqctl(...args: string[]): Promise<string> {
   if (code !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${err || out}`)
   return out
 }
+export { startTcpProxy, type TcpProxy } from './tcp-proxy'
