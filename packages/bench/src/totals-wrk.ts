@@ -18,24 +18,25 @@ export function hasWrk(): boolean {
   return Bun.which('wrk') !== null
 }
 
-/** Closed loop with wrk (one thread, `concurrency` keep-alive connections), cycling through `urls`. */
+/** Closed loop with wrk (`threads` threads, `concurrency` keep-alive connections), cycling through `urls`. */
 export async function wrkLoad(
   label: string,
   urls: string[],
-  options: { concurrency: number; seconds: number },
+  options: { concurrency: number; seconds: number; threads?: number },
 ): Promise<LoadResult> {
   const base = new URL(urls[0]!)
   const paths = urls.map((url) => JSON.stringify(new URL(url).pathname)).join(',')
   const script = join(tmpdir(), `totals-bench-${process.pid}.lua`)
   await Bun.write(
     script,
-    `local paths = {${paths}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n` +
+    // Each wrk thread runs its own copy of the script; a random start spreads them over the paths.
+    `local paths = {${paths}}\nlocal i = math.random(#paths)\nrequest = function()\n  i = i + 1\n` +
       `  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n`,
   )
   const proc = Bun.spawn(
     [
       'wrk',
-      '-t1',
+      `-t${options.threads ?? 2}`,
       `-c${options.concurrency}`,
       `-d${options.seconds}s`,
       '--latency',
