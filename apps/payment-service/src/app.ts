@@ -67,7 +67,10 @@ export function buildApp(deps: Deps) {
     description:
       'Payments with the provider: authorize, capture, refund, webhooks; hosts the payments sandbox.',
     logger,
-    readiness: { ...dependencyChecks(deps), 'sandbox-db': () => pingDb(deps.sandboxSql) },
+    readiness: {
+      ...dependencyChecks(deps),
+      'sandbox-db': (timeoutMs?: number) => pingDb(deps.sandboxSql, timeoutMs),
+    },
   })
   const secrets = [
     env.SANDBOX_WEBHOOK_SECRET,

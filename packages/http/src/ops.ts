@@ -7,8 +7,11 @@ import { Scalar } from '@scalar/hono-api-reference'
 import { pingRedis, type Redis } from './redis'
 import type { AppOpenAPI } from './types'
 
-/** Named dependency checks for `/ready`; each resolves true when the dependency answers. */
-export type ReadinessChecks = Record<string, () => Promise<boolean>>
+/**
+ * Named dependency checks for `/ready`; each resolves true when the dependency answers within
+ * `timeoutMs` (`/ready` gives it 1 s; the unready watchdog as long as its whole limit).
+ */
+export type ReadinessChecks = Record<string, (timeoutMs?: number) => Promise<boolean>>
 
 /**
  * The checks every service makes, under the names `/ready` reports: its database (`postgres`),
@@ -21,7 +24,7 @@ export function dependencyChecks(deps: {
 }): ReadinessChecks {
   const { sql, broker, redis } = deps
   return {
-    ...(sql ? { postgres: () => pingDb(sql) } : {}),
+    ...(sql ? { postgres: (timeoutMs?: number) => pingDb(sql, timeoutMs) } : {}),
     ...(broker ? { rabbitmq: async () => broker.isConnected() } : {}),
     ...(redis ? { redis: () => pingRedis(redis) } : {}),
   }
