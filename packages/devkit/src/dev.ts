@@ -108,7 +108,8 @@ async function main(): Promise<void> {
       raw: devEnv.DEV_RAW_LOGS,
       color,
       output,
-      absorb: (name, line) => collapser.offer(name, line),
+      // Raw output is for machines and post-mortems: every line, as the service printed it.
+      ...(devEnv.DEV_RAW_LOGS ? {} : { absorb: (name: string, line: string) => collapser.offer(name, line) }),
     }),
   )
   let stopping = false

@@ -27,7 +27,7 @@ export const devEnv = z
     /** Seed demo data (an admin, a few campaigns) once everything is ready. */
     DEV_SEED: z.stringbool().default(true),
     LOG_LEVEL: z.string().default('info'),
-    /** Print service log lines as raw JSON instead of the readable form. */
+    /** Print service log lines as raw JSON instead of the readable form, every one (no collapsing). */
     DEV_RAW_LOGS: z.stringbool().default(false),
     INTERNAL_SERVICE_SECRET: z.string().optional(),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
