@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createTestResources, type TestResources } from '@careforall/db/testing'
 import postgres from 'postgres'
 import { eventually, PlatformClient, type RunningPlatform, startPlatform } from '../src'
+import { pidOn } from '../src/faults'
 
 // Failure 2: a process dies between a provider call and its commit, or between a commit and its
 // publish. The payment service is armed to exit(137) once, right after the sandbox answered the
@@ -48,14 +49,6 @@ afterAll(async () => {
 
 const stateOf = async (id: string) =>
   (await sql<{ state: string }[]>`select state from pledge.pledges where id = ${id}`)[0]?.state
-
-/** The pid listening on a port (the service process the dev runner started). */
-async function pidOn(port: number): Promise<number> {
-  const out = await new Response(Bun.spawn(['ss', '-ltnpH', `sport = :${port}`]).stdout).text()
-  const pid = /pid=(\d+)/.exec(out)?.[1]
-  if (!pid) throw new Error(`nothing listens on ${port}: ${out}`)
-  return Number(pid)
-}
 
 describe('failure 2: a crash between a provider call and its commit', () => {
   it('resumes after the restart with exactly one authorization in the provider ledger, and the pledge completes', async () => {
