@@ -105,7 +105,7 @@ export async function connectBroker(options: BrokerOptions): Promise<Broker> {
     recovery: {
       waitForConnect: false,
       initialDelay: 200,
-      maxDelay: 5000,
+      maxDelay: 2000,
       maxRetries: Number.POSITIVE_INFINITY,
       setup: (model: ChannelModel) => boundedOn(model, setupTimeoutMs, 'setup', runSteps(model)),
     },
