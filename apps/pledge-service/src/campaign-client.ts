@@ -1,20 +1,16 @@
+import { CampaignSummary } from '@careforall/contracts'
 import { INTERNAL_SECRET_HEADER, ServiceUnavailableError } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import { injectTraceHeaders } from '@careforall/otel'
 
-export interface CampaignInfo {
-  id: string
-  status: 'DRAFT' | 'ACTIVE' | 'PAUSED' | 'COMPLETED'
-  ownerId: string
-}
-
 /**
  * Asks the campaign service (its internal route, never its schema) about a campaign at the
- * moment of pledging. Unknown → undefined; unreachable → 503, because accepting a pledge for a
+ * moment of pledging, parsing the answer with the contract that route answers with. Unknown →
+ * undefined; unreachable or an answer not in the contract → 503, because accepting a pledge for a
  * campaign we could not check would break the "only ACTIVE campaigns" rule.
  */
 export function createCampaignClient(baseUrl: string, secret: string, logger: Logger) {
-  return async function campaignOf(id: string): Promise<CampaignInfo | undefined> {
+  return async function campaignOf(id: string): Promise<CampaignSummary | undefined> {
     let res: Response
     try {
       res = await fetch(`${baseUrl}/internal/campaigns/${id}`, {
@@ -30,7 +26,12 @@ export function createCampaignClient(baseUrl: string, secret: string, logger: Lo
       logger.error({ status: res.status }, 'campaign service answered an error')
       throw new ServiceUnavailableError('Campaigns cannot be checked right now; retry shortly')
     }
-    return (await res.json()) as CampaignInfo
+    const campaign = CampaignSummary.safeParse(await res.json().catch(() => undefined))
+    if (!campaign.success) {
+      logger.error({ issues: campaign.error.issues }, 'campaign service answered outside its contract')
+      throw new ServiceUnavailableError('Campaigns cannot be checked right now; retry shortly')
+    }
+    return campaign.data
   }
 }
 

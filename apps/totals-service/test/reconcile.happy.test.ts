@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { CloudEvent } from '@careforall/contracts'
+import type { CloudEvent, PaymentSummaryItem } from '@careforall/contracts'
 import { inheritedEnv } from '@careforall/devkit/testing'
 import { metricsText, startTelemetry } from '@careforall/otel'
 import { figuresOf } from '../src/domain/ledger'
 import { rebuildFromSummary } from '../src/reconcile/rebuild'
 import { reconcile } from '../src/reconcile/reconcile'
-import { createSummaryClient, type SummaryClient, type SummaryItem } from '../src/reconcile/summary-client'
+import { createSummaryClient, type SummaryClient } from '../src/reconcile/summary-client'
 import { dailyStats } from '../src/store/stats'
 import { captured, type PaymentRef, payment, refunded } from './support/events'
 import {
@@ -38,7 +38,7 @@ function knows(
   ref: PaymentRef,
   capturedCents: number,
   refundedCents = 0,
-  refunds: SummaryItem['refunds'] = [],
+  refunds: PaymentSummaryItem['refunds'] = [],
 ): void {
   world.summary.payments.set(ref.paymentId, {
     ...ref,

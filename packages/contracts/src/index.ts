@@ -1,4 +1,5 @@
 export * from './common'
 export * from './events/catalog'
 export * from './events/envelope'
+export * from './internal'
 export * from './problem'

@@ -1,37 +1,15 @@
+import {
+  PAYMENT_SUMMARY_MAX_PAGE,
+  PAYMENT_SUMMARY_PATH,
+  type PaymentSummaryItem,
+  PaymentSummaryPage,
+} from '@careforall/contracts'
 import { INTERNAL_SECRET_HEADER } from '@careforall/http'
 import { injectTraceHeaders } from '@careforall/otel'
-import { z } from 'zod'
-
-/**
- * One payment as the payment service's `GET /internal/payments/summary` reports it: the truth the
- * ledger is checked against and rebuilt from (never the payment schema itself).
- */
-export const SummaryItem = z.object({
-  paymentId: z.uuid(),
-  campaignId: z.uuid(),
-  donorKey: z.string(),
-  capturedCents: z.number().int().nonnegative(),
-  refundedCents: z.number().int().nonnegative(),
-  /** When the capture was recorded (null or absent from an older payment service: unknown). */
-  capturedAt: z.iso.datetime({ offset: true }).nullable().default(null),
-  /** The succeeded refunds in `refundedCents` (a payment service without them sends none). */
-  refunds: z
-    .array(
-      z.object({
-        refundId: z.uuid(),
-        amountCents: z.number().int().positive(),
-        refundedAt: z.iso.datetime({ offset: true }),
-      }),
-    )
-    .default([]),
-})
-export type SummaryItem = z.infer<typeof SummaryItem>
-
-const SummaryPage = z.object({ items: z.array(SummaryItem), nextCursor: z.string().min(1).nullable() })
 
 export interface SummaryClient {
   /** Every payment (or one campaign's), page by page, following `nextCursor` to the end. */
-  pages(filter?: { campaignId?: string }): AsyncGenerator<SummaryItem[]>
+  pages(filter?: { campaignId?: string }): AsyncGenerator<PaymentSummaryItem[]>
 }
 
 export interface SummaryClientOptions {
@@ -43,14 +21,17 @@ export interface SummaryClientOptions {
   timeoutMs?: number
 }
 
-/** A client for the payment summary contract, with the internal secret and the trace passed on. */
+/**
+ * A client for the payment summary contract (`@careforall/contracts`, the schemas the payment
+ * service answers with), with the internal secret and the trace passed on.
+ */
 export function createSummaryClient(options: SummaryClientOptions): SummaryClient {
-  const pageSize = Math.min(options.pageSize ?? 1000, 1000)
+  const pageSize = Math.min(options.pageSize ?? PAYMENT_SUMMARY_MAX_PAGE, PAYMENT_SUMMARY_MAX_PAGE)
   return {
     async *pages(filter = {}) {
       let cursor: string | null = null
       do {
-        const url = new URL('/internal/payments/summary', options.baseUrl)
+        const url = new URL(PAYMENT_SUMMARY_PATH, options.baseUrl)
         url.searchParams.set('limit', String(pageSize))
         if (filter.campaignId) url.searchParams.set('campaignId', filter.campaignId)
         if (cursor) url.searchParams.set('cursor', cursor)
@@ -59,7 +40,7 @@ export function createSummaryClient(options: SummaryClientOptions): SummaryClien
         )
         const res = await fetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) })
         if (!res.ok) throw new Error(`payment summary answered ${res.status}`)
-        const page = SummaryPage.parse(await res.json())
+        const page = PaymentSummaryPage.parse(await res.json())
         yield page.items
         cursor = page.nextCursor
       } while (cursor)

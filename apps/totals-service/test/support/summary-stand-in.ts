@@ -1,21 +1,22 @@
-import type { SummaryItem } from '../../src/reconcile/summary-client'
+import type { PaymentSummaryItem } from '@careforall/contracts'
 
 export interface SummaryStandIn {
   url: string
   /** What the payment service knows, per payment: tests set it as they please. */
-  payments: Map<string, SummaryItem>
+  payments: Map<string, PaymentSummaryItem>
   /** Requests received, with the secret they carried. */
   requests: { url: string; secret: string | null }[]
   stop(): void
 }
 
 /**
- * Stands in for the payment service's `GET /internal/payments/summary` (not built yet), as a real
- * HTTP server answering the pinned contract: `?campaignId=&limit=(≤1000)&cursor=`, the internal
- * secret required, `{ items, nextCursor }` with an opaque cursor.
+ * Stands in for the payment service's `GET /internal/payments/summary`, as a real HTTP server
+ * answering the contract both services import (`@careforall/contracts`):
+ * `?campaignId=&limit=(≤1000)&cursor=`, the internal secret required, `{ items, nextCursor }`
+ * with an opaque cursor.
  */
 export function startSummaryStandIn(secret: string): SummaryStandIn {
-  const payments = new Map<string, SummaryItem>()
+  const payments = new Map<string, PaymentSummaryItem>()
   const requests: SummaryStandIn['requests'] = []
   const server = Bun.serve({
     port: 0,

@@ -1,4 +1,4 @@
-import { CampaignStatus, Money, PageQuery, page, Timestamp } from '@careforall/contracts'
+import { CampaignStatus, CampaignSummary, Money, PageQuery, page, Timestamp } from '@careforall/contracts'
 import { jsonContent, problemResponses } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 
@@ -9,22 +9,6 @@ const Params = z.object({ id: z.uuid() })
 
 const Title = z.string().trim().min(1).max(200).openapi({ example: 'Clean water for Rangpur' })
 const Description = z.string().max(10_000).openapi({ example: 'Tube wells for six villages.' })
-
-export const CampaignSummary = z
-  .object({
-    id: z.uuid(),
-    title: z.string(),
-    description: z.string(),
-    goalAmount: z.number(),
-    status: CampaignStatus,
-    ownerId: z.uuid(),
-    startDate: z.string(),
-    endDate: z.string(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('CampaignSummary')
 
 export const Campaign = CampaignSummary.extend({
   currentAmount: z
