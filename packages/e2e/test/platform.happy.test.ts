@@ -66,7 +66,7 @@ describe('the platform started with `bun run dev`', () => {
   })
 
   it('seeds the first admin and ACTIVE demo campaigns', async () => {
-    expect(platform.output()).toContain('seed: 3 demo campaigns created')
+    expect(platform.output()).toMatch(/demo data +3 active campaigns: .+ \(created now\)/)
     const login = await fetch(`${platform.gateway}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
