@@ -1,20 +1,13 @@
-import type { Sql } from '@careforall/db'
-import { createApp, createTokenVerifier, dependencyChecks, type Redis } from '@careforall/http'
-import type { Logger } from '@careforall/logger'
-import type { Broker } from '@careforall/messaging'
+import { createApp, createTokenVerifier, dependencyChecks } from '@careforall/http'
+import type { ServiceDeps } from '@careforall/service'
 import { Accounts } from './accounts'
 import type { Env } from './env'
 import { KeyRing } from './keys'
 import { authRouter } from './routes/auth/auth.index'
 import { usersRouter } from './routes/users/users.index'
 
-export interface Deps {
-  env: Env
-  logger: Logger
-  sql: Sql
-  broker: Broker
-  redis: Redis
-}
+/** What the app is built from: the common parts every service has. */
+export type Deps = ServiceDeps<Env>
 
 /** Builds the auth service's app; tests call this with their own database, vhost and Redis prefix. */
 export function buildApp(deps: Deps) {

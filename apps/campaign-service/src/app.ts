@@ -1,18 +1,12 @@
-import type { Sql } from '@careforall/db'
-import { createApp, createTokenVerifier, dependencyChecks, type Redis } from '@careforall/http'
-import type { Logger } from '@careforall/logger'
-import type { Broker } from '@careforall/messaging'
+import { createApp, createTokenVerifier, dependencyChecks } from '@careforall/http'
+import type { ServiceDeps } from '@careforall/service'
 import { Campaigns } from './campaigns'
 import type { Env } from './env'
 import { campaignsRouter } from './routes/campaigns/campaigns.index'
 import { type CurrentAmount, createTotalsClient } from './totals-client'
 
-export interface Deps {
-  env: Env
-  logger: Logger
-  sql: Sql
-  broker: Broker
-  redis: Redis
+/** The common parts every service is built from, and this one's own. */
+export interface Deps extends ServiceDeps<Env> {
   /** Where `currentAmount` comes from; tests may pass their own. */
   currentAmount?: CurrentAmount
 }

@@ -1,55 +1,17 @@
-import { openDatabase } from '@careforall/db'
-import { createRedis, serve } from '@careforall/http'
-import { createLogger } from '@careforall/logger'
-import {
-  connectBroker,
-  messagingMigrations,
-  startMessagingReaper,
-  startOutboxRelay,
-} from '@careforall/messaging'
+import { startOutboxRelay } from '@careforall/messaging'
+import { serviceMigrations, startService } from '@careforall/service'
 import { buildApp } from './app'
 import { env } from './env'
 import { startSweeper } from './sweeper'
 
-const logger = createLogger({ serviceName: 'campaign-service', level: env.LOG_LEVEL })
-const sql = await openDatabase({
-  url: env.DATABASE_URL,
-  max: env.DATABASE_POOL_MAX,
+await startService({
+  name: 'campaign-service',
   schema: 'campaign',
-  migrations: [messagingMigrations, { module: 'service', dir: `${import.meta.dir}/../migrations` }],
-  logger,
-})
-const broker = await connectBroker({ url: env.RABBITMQ_URL, logger, name: 'campaign-service' })
-const redis = createRedis(env.REDIS_URL, env.REDIS_PREFIX)
-const { app, campaigns } = buildApp({ env, logger, sql, broker, redis })
-const relay = await startOutboxRelay({
-  sql,
-  databaseUrl: env.DATABASE_URL,
-  schema: 'campaign',
-  broker,
-  logger,
-})
-const sweeper = startSweeper(campaigns, env.SWEEP_INTERVAL_MS, logger)
-
-const messagingReaper = startMessagingReaper({
-  sql,
-  logger,
-  outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
-  inboxRetentionHours: env.INBOX_RETENTION_HOURS,
-})
-
-serve({
-  app,
-  port: env.PORT,
-  hostname: env.HOST,
-  logger,
-  exitWhenUnreadyMs: env.UNREADY_EXIT_AFTER_MS,
-  onShutdown: [
-    async () => messagingReaper.stop(),
-    () => sweeper.stop(),
-    () => relay.stop(),
-    () => broker.close(),
-    () => redis.quit(),
-    () => sql.end({ timeout: 5 }),
+  env,
+  migrations: [serviceMigrations(import.meta.dir)],
+  build: buildApp,
+  workers: async ({ sql, broker, logger }, { campaigns }) => [
+    startSweeper(campaigns, env.SWEEP_INTERVAL_MS, logger),
+    await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'campaign', broker, logger }),
   ],
 })

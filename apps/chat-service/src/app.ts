@@ -1,16 +1,9 @@
-import type { Sql } from '@careforall/db'
-import { createApp, dependencyChecks, type Redis } from '@careforall/http'
-import type { Logger } from '@careforall/logger'
-import type { Broker } from '@careforall/messaging'
+import { createApp, dependencyChecks } from '@careforall/http'
+import type { ServiceDeps } from '@careforall/service'
 import type { Env } from './env'
 
-export interface Deps {
-  env: Env
-  logger: Logger
-  sql: Sql
-  broker: Broker
-  redis: Redis
-}
+/** What the app is built from: the common parts every service has. */
+export type Deps = ServiceDeps<Env>
 
 /** Builds the chat service's app; tests call this with their own database and vhost. */
 export function buildApp(deps: Deps) {

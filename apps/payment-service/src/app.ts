@@ -1,13 +1,6 @@
 import { pingDb, type Sql } from '@careforall/db'
-import {
-  createApp,
-  createTokenVerifier,
-  dependencyChecks,
-  type Redis,
-  type TokenVerifier,
-} from '@careforall/http'
-import type { Logger } from '@careforall/logger'
-import type { Broker } from '@careforall/messaging'
+import { createApp, createTokenVerifier, dependencyChecks, type TokenVerifier } from '@careforall/http'
+import type { ServiceDeps } from '@careforall/service'
 import type { Env } from './env'
 import { createFaults } from './faults'
 import { createApplier } from './payments/apply'
@@ -19,14 +12,10 @@ import { paymentsRouter } from './routes/payments/payments.index'
 import { webhooksRouter } from './routes/webhooks/webhooks.index'
 import { createSandbox } from './sandbox'
 
-export interface Deps {
-  env: Env
-  logger: Logger
-  sql: Sql
+/** The common parts every service is built from, and this one's own. */
+export interface Deps extends ServiceDeps<Env> {
   /** The sandbox provider's own pool (its schema and role), used only by src/sandbox. */
   sandboxSql: Sql
-  broker: Broker
-  redis: Redis
   /** Tests may pass their own; otherwise tokens are checked against AUTH_JWKS_URL and the denylist. */
   verifier?: TokenVerifier
 }

@@ -1,7 +1,7 @@
 import type { Sql } from '@careforall/db'
 import { startIdempotencyReaper } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
-import { type Broker, startMessagingReaper, startOutboxRelay } from '@careforall/messaging'
+import { type Broker, startOutboxRelay } from '@careforall/messaging'
 import type { PaymentService } from './app'
 import type { Env } from './env'
 import { startPledgeConsumer } from './events/pledge-created'
@@ -10,7 +10,8 @@ import { startLoop } from './loop'
 /**
  * Everything the payment service runs besides answering HTTP: the sandbox's back office and
  * webhook delivery, the pledge.created consumer, the resumer (recovery points), the webhook
- * applier, the expiry sweeper, the outbox relay, and the idempotency-key and messaging reapers.
+ * applier, the expiry sweeper, the outbox relay and the idempotency-key reaper (the messaging
+ * reaper is startService's, as in every service).
  * Stopped in the order that lets in-flight work finish.
  */
 export async function startWorkers(options: {
@@ -58,19 +59,12 @@ export async function startWorkers(options: {
       ? undefined
       : await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'payment', broker, logger })
   const reaper = startIdempotencyReaper(sql)
-  const messagingReaper = startMessagingReaper({
-    sql,
-    logger,
-    outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
-    inboxRetentionHours: env.INBOX_RETENTION_HOURS,
-  })
 
   return {
     /** Runs the expiry sweep now (tests). */
     sweepExpired: () => service.expiry.round(),
     stop: async () => {
       reaper.stop()
-      messagingReaper.stop()
       await consumer.stop()
       await Promise.all([resumer.stop(), applier.stop(), expiry.stop()])
       await service.driver.idle()

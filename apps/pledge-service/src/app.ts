@@ -1,17 +1,11 @@
-import type { Sql } from '@careforall/db'
-import { createApp, createTokenVerifier, dependencyChecks, type Redis } from '@careforall/http'
-import type { Logger } from '@careforall/logger'
-import type { Broker } from '@careforall/messaging'
+import { createApp, createTokenVerifier, dependencyChecks } from '@careforall/http'
+import type { ServiceDeps } from '@careforall/service'
 import { type CampaignOf, createCampaignClient } from './campaign-client'
 import type { Env } from './env'
 import { pledgesRouter } from './routes/pledges/pledges.index'
 
-export interface Deps {
-  env: Env
-  logger: Logger
-  sql: Sql
-  broker: Broker
-  redis: Redis
+/** The common parts every service is built from, and this one's own. */
+export interface Deps extends ServiceDeps<Env> {
   /** How a pledge checks its campaign; the real client by default. */
   campaignOf?: CampaignOf
 }

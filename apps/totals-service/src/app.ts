@@ -1,19 +1,12 @@
-import type { Sql } from '@careforall/db'
-import { createApp, createTokenVerifier, dependencyChecks, type Redis } from '@careforall/http'
-import type { Logger } from '@careforall/logger'
-import type { Broker } from '@careforall/messaging'
+import { createApp, createTokenVerifier, dependencyChecks } from '@careforall/http'
+import type { ServiceDeps } from '@careforall/service'
 import type { Env } from './env'
 import { TotalsCache } from './read-model/cache'
 import { statsRouter } from './routes/stats/stats.index'
 import { totalsRouter } from './routes/totals/totals.index'
 
-export interface Deps {
-  env: Env
-  logger: Logger
-  sql: Sql
-  broker: Broker
-  redis: Redis
-}
+/** What the app is built from: the common parts every service has. */
+export type Deps = ServiceDeps<Env>
 
 /**
  * Builds the totals service's app and the in-memory read model its reads are served from; tests

@@ -20,8 +20,13 @@ export interface TotalsOptions extends Deps {
  * reconciliation job. `stop()` ends event streams first, then stops consuming.
  */
 export async function startTotals(options: TotalsOptions) {
+  const built = buildApp(options)
+  return { ...built, ...(await feedTotals(options, built)) }
+}
+
+/** What keeps an app's read model fed: started by `startTotals()`, or by `startService()` in index.ts. */
+export async function feedTotals(options: TotalsOptions, { cache }: ReturnType<typeof buildApp>) {
   const { env, logger, sql, broker } = options
-  const { app, cache } = buildApp(options)
   const refresh = () =>
     cache.refreshAll().catch((error: unknown) => logger.warn({ err: error }, 'cannot refresh cached totals'))
   const listener = await listenForChanges({ broker, sql, logger, cache, consumer: PAYMENT_EVENTS_QUEUE })
@@ -53,8 +58,6 @@ export async function startTotals(options: TotalsOptions) {
     settleMs: env.RECONCILE_SETTLE_MS,
   })
   return {
-    app,
-    cache,
     listener,
     reconciler,
     stop: async () => {

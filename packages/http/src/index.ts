@@ -37,7 +37,14 @@ export {
 } from './idempotency'
 export { INTERNAL_SECRET_HEADER, requireInternalSecret } from './internal'
 export { jsonContent, problemResponses } from './openapi'
-export { checkReadiness, dependencyChecks, type ReadinessChecks, startDraining } from './ops'
+export {
+  checkReadiness,
+  dependencyChecks,
+  holdReadiness,
+  type ReadinessChecks,
+  releaseReadiness,
+  startDraining,
+} from './ops'
 export { cursorFrom, nextCursorOf } from './pagination'
 export { problemResponse, statusProblem } from './problem'
 export { type RateLimitOptions, rateLimit } from './rate-limit'

@@ -31,6 +31,19 @@ export function dependencyChecks(deps: {
 }
 
 let draining = false
+let starting = false
+
+/**
+ * Makes `/ready` answer 503 until `releaseReadiness()`: a process is not ready before its
+ * consumers, relay and workers run (startService holds it while they start).
+ */
+export function holdReadiness(): void {
+  starting = true
+}
+
+export function releaseReadiness(): void {
+  starting = false
+}
 
 /** The checks each app's `/ready` makes, for `serve()`'s watchdog. */
 const readinessByApp = new WeakMap<object, ReadinessChecks>()
@@ -121,8 +134,12 @@ export function registerOps(
     const down = Object.entries(checks)
       .filter(([, state]) => state === 'down')
       .map(([name]) => name)
-    if (draining || down.length > 0) {
-      const detail = draining ? `${options.service} is shutting down` : `${down.join(', ')} not reachable`
+    if (draining || starting || down.length > 0) {
+      const detail = draining
+        ? `${options.service} is shutting down`
+        : down.length > 0
+          ? `${down.join(', ')} not reachable`
+          : `${options.service} is starting`
       return c.json(
         {
           type: 'https://careforall.dev/problems/not-ready',

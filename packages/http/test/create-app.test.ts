@@ -2,7 +2,14 @@ import { describe, expect, it } from 'bun:test'
 import { Writable } from 'node:stream'
 import { createLogger } from '@careforall/logger'
 import { createRoute, z } from '@hono/zod-openapi'
-import { ConflictError, createApp, problemResponses, requireInternalSecret } from '../src'
+import {
+  ConflictError,
+  createApp,
+  holdReadiness,
+  problemResponses,
+  releaseReadiness,
+  requireInternalSecret,
+} from '../src'
 
 function capture() {
   const lines: Record<string, unknown>[] = []
@@ -152,6 +159,19 @@ describe('createApp', () => {
     expect(body.checks).toEqual({ postgres: 'up', rabbitmq: 'down' })
     const ok = await build({ postgres: async () => true }).app.request('/ready')
     expect(ok.status).toBe(200)
+  })
+
+  it('answers 503 "starting" from /ready while readiness is held (workers not started yet)', async () => {
+    const { app } = build({ postgres: async () => true })
+    holdReadiness()
+    try {
+      const res = await app.request('/ready')
+      expect(res.status).toBe(503)
+      expect(((await res.json()) as { detail: string }).detail).toBe('test-service is starting')
+    } finally {
+      releaseReadiness()
+    }
+    expect((await app.request('/ready')).status).toBe(200)
   })
 
   it('treats a hanging dependency check as down', async () => {
