@@ -11,6 +11,7 @@ export interface Signal {
 const CONNECTION_ERROR =
   /ECONNREFUSED|ECONNRESET|CONNECT_TIMEOUT|ETIMEDOUT|EPIPE|EHOSTUNREACH|CONNECTION_(?:CLOSED|ENDED|DESTROYED)|Connection terminated|Socket closed/
 const POSTGRES_WAITING = /database (?:not reachable|unreachable)|outbox listener went deaf/
+const MAY_SIGNAL = /"level":"(?:warn|error)"|"message":"connected to rabbitmq"/
 const HINTS: [RegExp, ServerName][] = [
   [/rabbitmq|amqp/i, 'rabbitmq'],
   [/redis|denylist|rate.limit/i, 'redis'],
@@ -32,6 +33,9 @@ export function classify(line: string, servers: Server[]): Signal | undefined {
     if (!line.startsWith('[ioredis]') || !CONNECTION_ERROR.test(line)) return undefined
     return { server: 'redis', kind: 'lost', detail: line.replace(/^\[ioredis\] Unhandled error event: /, '') }
   }
+  // Most lines are routine (a request served): only warnings, errors and the broker's return can
+  // signal anything, so the rest are passed over without being parsed.
+  if (!MAY_SIGNAL.test(line)) return undefined
   let entry: { level?: string; message?: string; err?: { message?: string; code?: string; port?: number } }
   try {
     entry = JSON.parse(line)

@@ -7,6 +7,8 @@
 export interface Output {
   readonly tty: boolean
   line(text: string): void
+  /** Several permanent lines in one write (a service's burst of log lines). */
+  lines(texts: string[]): void
   /** Sets (or clears, with undefined) one part of the live status line, by key. */
   status(key: string, text: string | undefined): void
 }
@@ -32,6 +34,11 @@ export function createOutput(
     line(text) {
       if (!tty) return write(`${text}\n`)
       write(`${clear()}${text}\n${shown}`)
+    },
+    lines(texts) {
+      if (texts.length === 0) return
+      const text = `${texts.join('\n')}\n`
+      write(tty ? `${clear()}${text}${shown}` : text)
     },
     status(key, text) {
       if (text === undefined) parts.delete(key)

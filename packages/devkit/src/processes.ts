@@ -60,10 +60,14 @@ export function startManaged(options: StartOptions): ManagedProcess {
       buffered += decoder.decode(chunk, { stream: true })
       const lines = buffered.split('\n')
       buffered = lines.pop() ?? ''
+      // One write per chunk read, not per line: at thousands of requests a second a write each
+      // was most of the runner's CPU.
+      const shown: string[] = []
       for (const line of lines) {
         if (!line.trim() || options.absorb?.(options.name, line)) continue
-        output.line(`${prefix} ${options.raw ? line : formatLine(line, options.color)}`)
+        shown.push(`${prefix} ${options.raw ? line : formatLine(line, options.color)}`)
       }
+      output.lines(shown)
     }
   }
 
