@@ -1,4 +1,5 @@
 import type { Logger } from '@careforall/logger'
+import { backoffMs } from './backoff'
 import { createDb, type Sql } from './client'
 import { migrate } from './migrate'
 
@@ -44,7 +45,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Sql> {
         throw error
       }
       options.logger.warn({ attempt }, 'database not reachable yet; retrying')
-      await Bun.sleep(Math.min(2000, 100 * 2 ** attempt))
+      await Bun.sleep(backoffMs(attempt + 1, 100, 2000))
     }
   }
 }

@@ -1,5 +1,5 @@
-import { tracer } from '@careforall/otel'
-import { SpanStatusCode } from '@opentelemetry/api'
+import { withSpan } from '@careforall/otel'
+import { backoffMs } from './backoff'
 import type { Sql, TransactionSql } from './client'
 
 /** SQLSTATEs worth retrying the whole transaction for: serialization failure and deadlock. */
@@ -26,25 +26,17 @@ export async function withTransaction<T>(
 ): Promise<T> {
   const retries = options.retries ?? 3
   const begin = options.isolation ? `isolation level ${options.isolation}` : ''
-  return tracer.startActiveSpan(`db.transaction ${options.name ?? ''}`.trim(), async (span) => {
-    try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const result = (await sql.begin(begin, work)) as T
-          span.setAttribute('db.transaction.attempts', attempt + 1)
-          return result
-        } catch (error) {
-          const code = (error as { code?: string }).code
-          if (!code || !RETRYABLE.has(code) || attempt >= retries) throw error
-          await Bun.sleep(5 * 2 ** attempt + Math.random() * 10)
-        }
+  return withSpan(`db.transaction ${options.name ?? ''}`.trim(), {}, async (span) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = (await sql.begin(begin, work)) as T
+        span.setAttribute('db.transaction.attempts', attempt + 1)
+        return result
+      } catch (error) {
+        const code = (error as { code?: string }).code
+        if (!code || !RETRYABLE.has(code) || attempt >= retries) throw error
+        await Bun.sleep(backoffMs(attempt + 1, 5, 100))
       }
-    } catch (error) {
-      span.recordException(error as Error)
-      span.setStatus({ code: SpanStatusCode.ERROR })
-      throw error
-    } finally {
-      span.end()
     }
   })
 }

@@ -1,13 +1,5 @@
-import { contextFromHeaders, tracer } from '@careforall/otel'
-import {
-  type Attributes,
-  type Context,
-  context,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api'
+import { contextFromHeaders, withSpan } from '@careforall/otel'
+import { type Attributes, type Context, context, type Span, SpanKind, trace } from '@opentelemetry/api'
 import type { ConsumeMessage } from 'amqplib'
 
 /**
@@ -21,8 +13,7 @@ export function inConsumerSpan<T>(
   attributes: Attributes,
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const parent = parentOf(message)
-  return tracer.startActiveSpan(
+  return withSpan(
     name,
     {
       kind: SpanKind.CONSUMER,
@@ -33,19 +24,9 @@ export function inConsumerSpan<T>(
         'messaging.rabbitmq.destination.routing_key': message.fields.routingKey,
         ...attributes,
       },
+      parent: parentOf(message),
     },
-    parent,
-    async (span) => {
-      try {
-        return await work(span)
-      } catch (error) {
-        span.recordException(error as Error)
-        span.setStatus({ code: SpanStatusCode.ERROR })
-        throw error
-      } finally {
-        span.end()
-      }
-    },
+    work,
   )
 }
 

@@ -1,5 +1,5 @@
 import { type CloudEvent, type EventType, parseEvent } from '@careforall/contracts'
-import { type Sql, type TransactionSql, withTransaction } from '@careforall/db'
+import { backoffMs, type Sql, type TransactionSql, withTransaction } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
 import type { BatchObservableResult } from '@opentelemetry/api'
 import type { Channel, ConsumeMessage } from 'amqplib'
@@ -87,7 +87,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
         if (!isTransientDatabaseError(error)) throw error
         if (stopped) throw STOPPING
         logger.warn({ err: error }, 'database unreachable; holding the delivery')
-        await Bun.sleep(Math.min(2000, 100 * 2 ** attempt))
+        await Bun.sleep(backoffMs(attempt + 1, 100, 2000))
         if (stopped) throw STOPPING
       }
     }

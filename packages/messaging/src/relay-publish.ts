@@ -11,6 +11,8 @@ export interface OutboxRow {
   payload: string
   metadata: string
   createdAt: Date
+  /** Claims so far, this one included: how far a failing row has backed off. */
+  attempts: number
 }
 
 /** Publishes handed to the broker; `confirmed` settles with each row's outcome. */

@@ -1,4 +1,4 @@
-import type { Sql } from '@careforall/db'
+import { backoffMs, claimDue, type Sql } from '@careforall/db'
 import postgres from 'postgres'
 import type { OutboxRow } from './relay-publish'
 
@@ -14,7 +14,7 @@ export interface RelayStore {
   claim(limit: number): Promise<OutboxRow[]>
   markSent(ids: string[]): Promise<void>
   /** Backs the rows off (250 ms doubling per attempt, at most a minute) and records why. */
-  markFailed(ids: string[], error: string): Promise<void>
+  markFailed(rows: Pick<OutboxRow, 'id' | 'attempts'>[], error: string): Promise<void>
   /** NOTIFY on the relay's own connections (the listener's liveness pings). */
   notify(channel: string, payload: string): Promise<void>
   /** Unsent rows and the age of the oldest, for the backlog gauges. */
@@ -48,19 +48,15 @@ export function relayStore(options: RelayStoreOptions): RelayStore {
   })
   return {
     claim: async (limit) => {
-      const rows = await db<OutboxRow[]>`
-          with due as (
-            select id from outbox
-            where processed_at is null and (locked_until is null or locked_until <= now())
-            order by created_at
-            limit ${limit}
-            for update skip locked
-          )
-          update outbox o
-          set locked_until = now() + ${leaseMs} * interval '1 millisecond', attempts = o.attempts + 1
-          from due where o.id = due.id
-          returning o.id, o.type, o.exchange, o.payload::text as payload, o.metadata::text as metadata,
-            o.created_at as "createdAt"`
+      const rows = await claimDue<OutboxRow>(db, {
+        table: 'outbox',
+        due: db`processed_at is null`,
+        orderBy: 'created_at',
+        limit,
+        leaseMs,
+        returning: `id, type, exchange, payload::text as payload, metadata::text as metadata,
+          created_at as "createdAt", attempts`,
+      })
       return [...rows].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
     },
     markSent: async (ids) => {
@@ -68,12 +64,15 @@ export function relayStore(options: RelayStoreOptions): RelayStore {
         update outbox set processed_at = clock_timestamp(), locked_until = null, last_error = null
         where id = any(string_to_array(${ids.join(',')}, ',')::uuid[])`
     },
-    markFailed: async (ids, error) => {
+    markFailed: async (rows, error) => {
+      const ids = rows.map((row) => row.id).join(',')
+      const delays = rows.map((row) => backoffMs(row.attempts, 250, 60_000)).join(',')
       await db`
-        update outbox
-        set locked_until = now() + least(60000, 250 * power(2, least(attempts, 20) - 1)) * interval '1 millisecond',
-          last_error = ${error}
-        where id = any(string_to_array(${ids.join(',')}, ',')::uuid[])`
+        update outbox o
+        set locked_until = now() + f.delay * interval '1 millisecond', last_error = ${error}
+        from unnest(string_to_array(${ids}, ',')::uuid[], string_to_array(${delays}, ',')::float8[])
+          as f (id, delay)
+        where o.id = f.id`
     },
     notify: async (channel, payload) => {
       await db`select pg_notify(${channel}, ${payload})`

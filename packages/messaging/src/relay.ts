@@ -84,7 +84,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
       await store.markSent(sent)
       metrics.published.add(sent.length, attrs)
     }
-    const failed = rows.filter((_, index) => outcomes[index]).map((row) => row.id)
+    const failed = rows.filter((_, index) => outcomes[index])
     if (failed.length > 0) {
       const error = outcomes.find((outcome) => outcome)!.message
       await store.markFailed(failed, error)

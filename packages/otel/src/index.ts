@@ -7,3 +7,4 @@ export {
   type TelemetryOptions,
   telemetryStarted,
 } from './sdk'
+export { withSpan } from './span'

@@ -40,9 +40,3 @@ export function recoveryAfter(
 export function isCallPoint(point: string): point is CallPoint {
   return (CALL_POINTS as readonly string[]).includes(point)
 }
-
-/** Delay before retry `attempt` (1-based): doubling from `baseMs`, at most `maxMs`, with ±25 % jitter. */
-export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
-  const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1))
-  return Math.round(raw * (0.75 + random() * 0.5))
-}

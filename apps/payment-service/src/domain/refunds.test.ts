@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test'
-import { backoffMs, recoveryAfter } from './recovery'
+import { recoveryAfter } from './recovery'
 import { checkRefund, refundableCents } from './refunds'
 
 describe('refund rules', () => {
@@ -38,10 +38,5 @@ describe('recovery points', () => {
     ['PENDING', 'authorize', 'auto', 'authorize'],
   ] as const)('after %s at %s in %s mode goes to %s', (status, current, mode, next) => {
     expect(recoveryAfter(status, current, mode)).toBe(next)
-  })
-
-  it('backs off exponentially up to the ceiling', () => {
-    const mid = () => 0.5
-    expect([1, 2, 3, 4, 10].map((n) => backoffMs(n, 100, 1000, mid))).toEqual([100, 200, 400, 800, 1000])
   })
 })

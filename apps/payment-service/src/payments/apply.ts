@@ -1,9 +1,9 @@
-import { type Sql, type TransactionSql, withTransaction } from '@careforall/db'
+import { backoffMs, type Sql, type TransactionSql, withTransaction } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
 import { contextFromHeaders, tracer } from '@careforall/otel'
 import { SpanKind } from '@opentelemetry/api'
 import type { FailureReason, PaymentFact } from '../domain/payment-machine'
-import { backoffMs, type CaptureMode } from '../domain/recovery'
+import type { CaptureMode } from '../domain/recovery'
 import { findByTransaction, type PaymentRow } from '../store/payments'
 import { findRefundByProviderId } from '../store/refunds'
 import {

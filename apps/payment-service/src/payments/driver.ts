@@ -1,10 +1,10 @@
 import { numericToCents } from '@careforall/contracts'
-import { type Sql, withTransaction } from '@careforall/db'
+import { backoffMs, type Sql, withTransaction } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
 import { contextFromHeaders, tracer } from '@careforall/otel'
 import { SpanStatusCode } from '@opentelemetry/api'
 import type { PaymentFact } from '../domain/payment-machine'
-import { backoffMs, type CaptureMode, type RecoveryPoint } from '../domain/recovery'
+import type { CaptureMode, RecoveryPoint } from '../domain/recovery'
 import type { Faults } from '../faults'
 import type { CallResult, PaymentProvider, ProviderOperation } from '../provider/provider'
 import {

@@ -1,4 +1,4 @@
-import type { Queryable } from '@careforall/db'
+import { claimDue, type Queryable } from '@careforall/db'
 
 export interface DeliveryRow {
   id: string
@@ -30,16 +30,16 @@ export async function insertDeliveries(sql: Queryable, deliveries: NewDelivery[]
  * Claims due deliveries for this instance: `FOR UPDATE SKIP LOCKED` so instances never send the
  * same row at once, and `due_at` moved past the lease so a row whose sender died comes back.
  */
-export async function claimDue(sql: Queryable, limit: number, leaseMs: number): Promise<DeliveryRow[]> {
-  return sql<DeliveryRow[]>`
-    update deliveries set due_at = now() + ${leaseMs}::float8 * interval '1 millisecond', attempts = attempts + 1
-    where id in (
-      select id from deliveries
-      where delivered_at is null and failed_at is null and due_at <= now()
-      order by due_at
-      limit ${limit}
-      for update skip locked)
-    returning id, webhook_id, type, body, attempts`
+export function claimDueDeliveries(sql: Queryable, limit: number, leaseMs: number): Promise<DeliveryRow[]> {
+  return claimDue<DeliveryRow>(sql, {
+    table: 'deliveries',
+    due: sql`delivered_at is null and failed_at is null and due_at <= now()`,
+    orderBy: 'due_at',
+    limit,
+    leaseMs,
+    leaseColumn: 'due_at',
+    returning: 'id, webhook_id, type, body, attempts',
+  })
 }
 
 /** Several acknowledged deliveries in one statement, each with the status it was answered. */

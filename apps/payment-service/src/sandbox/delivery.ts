@@ -1,9 +1,8 @@
-import type { Sql } from '@careforall/db'
+import { backoffMs, type Sql } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
 import { coalesce } from '../coalesce'
-import { backoffMs } from '../domain/recovery'
 import { shuffle } from './chaos'
-import { claimDue, type DeliveryRow, markDelivered, markFailed } from './delivery-store'
+import { claimDueDeliveries, type DeliveryRow, markDelivered, markFailed } from './delivery-store'
 import { signatureHeader } from './signing'
 
 export interface DeliverySettings {
@@ -82,7 +81,7 @@ export function createDelivery(
     async round(): Promise<boolean> {
       const free = settings.concurrency - inFlight
       if (free <= 0) return false
-      let rows = await claimDue(sql, free, settings.timeoutMs * 2)
+      let rows = await claimDueDeliveries(sql, free, settings.timeoutMs * 2)
       if (rows.length === 0) return false
       const { chaos: current, random } = chaos()
       if (current.reorder) rows = shuffle(rows, random)

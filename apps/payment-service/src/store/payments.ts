@@ -1,4 +1,4 @@
-import type { Queryable } from '@careforall/db'
+import { claimDue, type Queryable } from '@careforall/db'
 import type { FailureReason, PaymentStatus } from '../domain/payment-machine'
 import type { RecoveryPoint } from '../domain/recovery'
 
@@ -103,21 +103,14 @@ export async function claimPayment(
 }
 
 /** The resumer's batch: due payments nobody holds (their caller died, or a retry is due). */
-export async function claimDuePayments(
-  sql: Queryable,
-  limit: number,
-  leaseMs: number,
-): Promise<PaymentRow[]> {
-  return sql<PaymentRow[]>`
-    update payments set locked_until = now() + ${leaseMs}::float8 * interval '1 millisecond', attempts = attempts + 1
-    where id in (
-      select id from payments
-      where recovery_point in ('authorize', 'capture', 'void') and next_attempt_at <= now()
-        and (locked_until is null or locked_until < now())
-      order by next_attempt_at
-      limit ${limit}
-      for update skip locked)
-    returning *`
+export function claimDuePayments(sql: Queryable, limit: number, leaseMs: number): Promise<PaymentRow[]> {
+  return claimDue<PaymentRow>(sql, {
+    table: 'payments',
+    due: sql`recovery_point in ('authorize', 'capture', 'void') and next_attempt_at <= now()`,
+    orderBy: 'next_attempt_at',
+    limit,
+    leaseMs,
+  })
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Queryable } from '@careforall/db'
+import { claimDue, type Queryable } from '@careforall/db'
 
 export type RefundStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED'
 export type RefundPoint = 'refund' | 'awaiting_refund_result' | 'finished'
@@ -48,17 +48,14 @@ export async function findRefundByProviderId(
   return row
 }
 
-export async function claimDueRefunds(sql: Queryable, limit: number, leaseMs: number): Promise<RefundRow[]> {
-  return sql<RefundRow[]>`
-    update refunds set locked_until = now() + ${leaseMs}::float8 * interval '1 millisecond', attempts = attempts + 1
-    where id in (
-      select id from refunds
-      where recovery_point = 'refund' and next_attempt_at <= now()
-        and (locked_until is null or locked_until < now())
-      order by next_attempt_at
-      limit ${limit}
-      for update skip locked)
-    returning *`
+export function claimDueRefunds(sql: Queryable, limit: number, leaseMs: number): Promise<RefundRow[]> {
+  return claimDue<RefundRow>(sql, {
+    table: 'refunds',
+    due: sql`recovery_point = 'refund' and next_attempt_at <= now()`,
+    orderBy: 'next_attempt_at',
+    limit,
+    leaseMs,
+  })
 }
 
 export async function recordRefundAnswer(
