@@ -1,7 +1,8 @@
 import type { Logger } from '@careforall/logger'
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import { requestId } from 'hono/request-id'
+import { guardsFor, type RouterAuth } from './auth/security'
 import { BadRequestError, mapError } from './errors'
 import { type ReadinessChecks, registerOps } from './ops'
 import { problemResponse, statusProblem } from './problem'
@@ -31,10 +32,33 @@ export { redactUrl } from './redact'
 
 /**
  * A router whose Zod validation failures become the platform's 400 problem (the default hook),
- * for the per-resource routers that `createApp()`'s app mounts.
+ * for the per-resource routers that `createApp()`'s app mounts. Each route's declared `security`
+ * (`Security.user`, `.admin`, `.optionalUser`, `.internal`) is enforced with what `auth` holds;
+ * a route that declares a scheme its router cannot check stops the service at start-up.
  */
-export function createRouter(): AppOpenAPI {
-  return new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook })
+export function createRouter(auth: RouterAuth = {}): AppOpenAPI {
+  const router = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook })
+  // Every route is guarded by what it declares: its `security` becomes its first middleware.
+  const openapi = router.openapi.bind(router)
+  router.openapi = ((route, handler, hook) => {
+    const guards = guardsFor(route, auth)
+    if (guards.length === 0) return openapi(route, handler, hook)
+    const own = route.middleware === undefined ? [] : [route.middleware].flat()
+    return openapi({ ...route, middleware: [...guards, ...own] }, handler, hook)
+  }) as AppOpenAPI['openapi']
+  return router
+}
+
+/**
+ * A route with more middleware of its own (rate limits), run after its declared security and
+ * before validation: attached to the route itself, never to a path string that could drift from it.
+ */
+export function withMiddleware<R extends RouteConfig>(
+  route: R,
+  ...middleware: MiddlewareHandler<AppEnv>[]
+): R {
+  const own = route.middleware === undefined ? [] : [route.middleware].flat()
+  return { ...route, middleware: [...own, ...middleware] }
 }
 
 function validationHook(

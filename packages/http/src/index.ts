@@ -1,5 +1,12 @@
 export { bearerToken, optionalAuth, requireAuth, requireRole } from './auth/middleware'
 export {
+  guardsFor,
+  isAdminOr,
+  type RouterAuth,
+  Security,
+  type SecurityRequirement,
+} from './auth/security'
+export {
   ACCESS_TOKEN_TTL_SECONDS,
   ACCESS_TOKEN_TYPE,
   denylistKeys,
@@ -10,7 +17,7 @@ export {
 export { createTokenVerifier, type TokenVerifier, type VerifierOptions } from './auth/verifier'
 export { clientIp } from './client-ip'
 export { localDatabaseUrl, parseEnv, port, serviceEnv } from './config'
-export { type CreateAppOptions, createApp, createRouter, redactUrl } from './create-app'
+export { type CreateAppOptions, createApp, createRouter, redactUrl, withMiddleware } from './create-app'
 export {
   AppError,
   BadRequestError,

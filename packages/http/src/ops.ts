@@ -164,6 +164,12 @@ export function registerOps(
     bearerFormat: 'JWT',
     description: 'An access token from POST /api/auth/login (EdDSA, 15 minutes)',
   })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'internalSecret', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Internal-Secret',
+    description: 'Service-to-service calls only (INTERNAL_SERVICE_SECRET); never through the gateway',
+  })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -26,8 +26,9 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
   const redisStore = new RedisStore<AppEnv>({
     client: {
       scriptLoad: (script) => options.redis.script('LOAD', script) as Promise<string>,
-      evalsha: (sha, keys, args) =>
-        options.redis.evalsha(sha, keys.length, ...keys, ...(args as (string | number)[])) as never,
+      // ioredis answers `unknown`; the store names what its own scripts return.
+      evalsha: <TArgs extends unknown[], TData = unknown>(sha: string, keys: string[], args: TArgs) =>
+        options.redis.evalsha(sha, keys.length, ...keys, ...(args as (string | number)[])) as Promise<TData>,
       decr: (key) => options.redis.decr(key),
       del: (key) => options.redis.del(key),
     },

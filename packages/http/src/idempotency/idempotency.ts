@@ -1,5 +1,6 @@
 import { type Sql, type TransactionSql, withTransaction } from '@careforall/db'
 import { meter } from '@careforall/otel'
+import type { RouteConfig, RouteConfigToTypedResponse } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { AppError, ConflictError, mapError, UnprocessableError } from '../errors'
 import { problemResponse } from '../problem'
@@ -40,11 +41,12 @@ let replays: ReturnType<ReturnType<typeof meter>['createCounter']> | undefined
  *     too (its writes rolled back); an unexpected error stores nothing.
  * The header itself (1–255 characters) is validated by the route contract, before this runs.
  */
-export async function idempotently(
-  c: Context<AppEnv>,
+export async function idempotently<R extends RouteConfig>(
+  // biome-ignore lint/suspicious/noExplicitAny: any route's context (its path and input types)
+  c: Context<AppEnv, any, any>,
   options: IdempotencyOptions,
   effect: (tx: TransactionSql) => Promise<StoredResponse>,
-): Promise<Response> {
+): Promise<RouteConfigToTypedResponse<R>> {
   const key = c.req.header(IDEMPOTENCY_HEADER)!
   const endpoint = `${c.req.method} ${c.req.routePath}`
   const fingerprint = fingerprintOf(options.request)
@@ -103,10 +105,13 @@ export async function idempotently(
     })
     replays.add(1, { endpoint })
   }
-  return new Response(stored.status === 204 ? null : stored.text, {
+  const response = new Response(stored.status === 204 ? null : stored.text, {
     status: stored.status,
     headers: { ...stored.headers, ...(stored.replayed ? { [REPLAYED_HEADER]: 'true' } : {}) },
   })
+  // The answer is the route's own (its effect or a problem it declares), stored and replayed as
+  // bytes: typed as the route's response here, once, so no handler has to cast it.
+  return response as unknown as RouteConfigToTypedResponse<R>
 }
 
 interface Serialized {

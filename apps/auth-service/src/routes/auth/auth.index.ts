@@ -5,21 +5,21 @@ import {
   createRouter,
   type Redis,
   rateLimit,
-  requireAuth,
   type TokenVerifier,
+  withMiddleware,
 } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import type { Context } from 'hono'
-import type { Accounts } from '../../accounts'
 import { normalizeEmail } from '../../domain/secrets'
 import type { Env } from '../../env'
 import type { KeyRing } from '../../keys'
+import type { AccountsDeps } from '../../usecases/accounts'
 import { authHandlers } from './auth.handlers'
 import * as routes from './auth.routes'
 
 export interface AuthRouterDeps {
   env: Env
-  accounts: Accounts
+  accounts: AccountsDeps
   keys: KeyRing
   sql: Sql
   redis: Redis
@@ -43,34 +43,36 @@ export function authRouter(deps: AuthRouterDeps) {
   ) => rateLimit({ redis: deps.redis, logger: deps.logger, name, limit: max, windowMs, key })
   const byIp = (c: Context<AppEnv>) => clientIp(c)
   const handlers = authHandlers(deps)
-  const router = createRouter()
-  const signedIn = requireAuth(deps.verifier)
-
-  router.use(routes.register.path, limit('register-ip', env.REGISTER_LIMIT_PER_IP, byIp))
-  router.use(
-    routes.login.path,
-    limit('login-ip', env.LOGIN_LIMIT_PER_IP, byIp),
-    limit('login-account', env.LOGIN_LIMIT_PER_ACCOUNT, accountOf),
-  )
-  router.use(
-    routes.forgotPassword.path,
-    limit('reset-ip', env.RESET_LIMIT_PER_IP, byIp),
-    limit('reset-account', env.RESET_LIMIT_PER_ACCOUNT, accountOf),
-  )
-  router.use(routes.resetPassword.path, limit('reset-ip', env.RESET_LIMIT_PER_IP, byIp))
-  router.use(routes.me.path, signedIn)
-  router.use('/api/auth/sessions', signedIn)
-  router.use('/api/auth/sessions/*', signedIn)
-
-  return router
-    .openapi(routes.register, handlers.register)
-    .openapi(routes.login, handlers.login)
+  // Rate limits go with their routes, like the declared security, never by a path string.
+  return createRouter({ verifier: deps.verifier })
+    .openapi(
+      withMiddleware(routes.register, limit('register-ip', env.REGISTER_LIMIT_PER_IP, byIp)),
+      handlers.register,
+    )
+    .openapi(
+      withMiddleware(
+        routes.login,
+        limit('login-ip', env.LOGIN_LIMIT_PER_IP, byIp),
+        limit('login-account', env.LOGIN_LIMIT_PER_ACCOUNT, accountOf),
+      ),
+      handlers.login,
+    )
     .openapi(routes.refresh, handlers.refresh)
     .openapi(routes.logout, handlers.logout)
     .openapi(routes.me, handlers.me)
     .openapi(routes.sessions, handlers.sessions)
     .openapi(routes.revokeSession, handlers.revokeSession)
-    .openapi(routes.forgotPassword, handlers.forgotPassword)
-    .openapi(routes.resetPassword, handlers.resetPassword)
+    .openapi(
+      withMiddleware(
+        routes.forgotPassword,
+        limit('reset-ip', env.RESET_LIMIT_PER_IP, byIp),
+        limit('reset-account', env.RESET_LIMIT_PER_ACCOUNT, accountOf),
+      ),
+      handlers.forgotPassword,
+    )
+    .openapi(
+      withMiddleware(routes.resetPassword, limit('reset-ip', env.RESET_LIMIT_PER_IP, byIp)),
+      handlers.resetPassword,
+    )
     .openapi(routes.jwks, handlers.jwks)
 }

@@ -1,10 +1,9 @@
-import { jsonContent, problemResponses } from '@careforall/http'
+import { jsonContent, problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { AuthResult, Email, NewPassword, Session, User } from '../schemas'
 
 const tags = ['auth']
 const json = jsonContent
-const bearer = [{ bearerAuth: [] }]
 
 export const register = createRoute({
   method: 'post',
@@ -76,7 +75,7 @@ export const me = createRoute({
   method: 'get',
   path: '/api/auth/me',
   tags,
-  security: bearer,
+  security: Security.user,
   summary: 'The signed-in user',
   responses: { 200: { description: 'You', content: json(User) }, 401: problemResponses[401] },
 })
@@ -85,7 +84,7 @@ export const sessions = createRoute({
   method: 'get',
   path: '/api/auth/sessions',
   tags,
-  security: bearer,
+  security: Security.user,
   summary: "The signed-in user's open sessions",
   responses: {
     200: {
@@ -100,7 +99,7 @@ export const revokeSession = createRoute({
   method: 'delete',
   path: '/api/auth/sessions/{id}',
   tags,
-  security: bearer,
+  security: Security.user,
   summary: 'End one of your sessions (its tokens stop working within seconds)',
   request: { params: z.object({ id: z.uuid() }) },
   responses: { 204: { description: 'Ended' }, 401: problemResponses[401], 404: problemResponses[404] },

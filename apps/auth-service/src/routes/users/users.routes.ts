@@ -1,10 +1,10 @@
 import { PageQuery, page } from '@careforall/contracts'
-import { jsonContent, problemResponses } from '@careforall/http'
+import { jsonContent, problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { User } from '../schemas'
 
 const tags = ['admin']
-const security = [{ bearerAuth: [] }]
+const security = Security.admin
 const json = jsonContent
 
 export const list = createRoute({

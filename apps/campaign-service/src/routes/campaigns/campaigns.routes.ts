@@ -1,9 +1,9 @@
 import { CampaignStatus, CampaignSummary, Money, PageQuery, page, Timestamp } from '@careforall/contracts'
-import { jsonContent, problemResponses } from '@careforall/http'
+import { jsonContent, problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 
 const tags = ['campaigns']
-const security = [{ bearerAuth: [] }]
+const security = Security.user
 const json = jsonContent
 const Params = z.object({ id: z.uuid() })
 
@@ -63,6 +63,7 @@ export const list = createRoute({
   method: 'get',
   path: '/api/campaigns',
   tags,
+  security: Security.optionalUser,
   summary: 'Campaigns, newest first',
   description:
     'Drafts are listed only for their owner and admins. `q` searches title and description (full text) and only filters.',
@@ -83,6 +84,7 @@ export const get = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}',
   tags,
+  security: Security.optionalUser,
   summary: 'One campaign, with its current amount',
   request: { params: Params },
   responses: {
@@ -131,6 +133,7 @@ export const internalGet = createRoute({
   method: 'get',
   path: '/internal/campaigns/{id}',
   tags: ['internal'],
+  security: Security.internal,
   summary: 'A campaign for other services (the pledge service checks ACTIVE); internal secret required',
   request: { params: Params },
   responses: {

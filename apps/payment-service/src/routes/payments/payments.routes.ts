@@ -1,11 +1,10 @@
 import { Money, PageQuery, page } from '@careforall/contracts'
-import { IdempotencyKeyHeader, jsonContent, problemResponses } from '@careforall/http'
+import { IdempotencyKeyHeader, jsonContent, problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { PAYMENT_STATUSES } from '../../domain/payment-machine'
 import { RECOVERY_POINTS } from '../../domain/recovery'
 
 const tags = ['payments']
-const security = [{ bearerAuth: [] }]
 const json = jsonContent
 const Params = z.object({ id: z.uuid() })
 const Status = z.enum(PAYMENT_STATUSES)
@@ -73,7 +72,7 @@ export const list = createRoute({
   method: 'get',
   path: '/api/payments',
   tags,
-  security,
+  security: Security.admin,
   summary: 'Payments, newest first (admin)',
   description:
     '`recoveryPoint=needs_attention` lists the payments the provider refused outright (their `lastError` says why): they wait for an operator.',
@@ -96,7 +95,7 @@ export const get = createRoute({
   method: 'get',
   path: '/api/payments/{id}',
   tags,
-  security,
+  security: Security.user,
   summary: 'One payment with its history and refunds (admin, or the campaign owner)',
   request: { params: Params },
   responses: {
@@ -111,7 +110,7 @@ export const capture = createRoute({
   method: 'post',
   path: '/api/payments/{id}/capture',
   tags,
-  security,
+  security: Security.admin,
   summary: 'Capture an authorized payment (admin; CAPTURE_MODE=manual)',
   description:
     'Accepted at once; the payment becomes CAPTURED when the provider confirms. (I): Idempotency-Key required.',
@@ -131,7 +130,7 @@ export const refund = createRoute({
   method: 'post',
   path: '/api/payments/{id}/refund',
   tags,
-  security,
+  security: Security.user,
   summary: 'Refund a captured payment, partly or all that remains (admin, or the campaign owner)',
   description:
     'Accepted at once (the refund is PENDING until the provider confirms). More than remains (captured − refunded − pending) is a 422; nothing left is a 409. (I): Idempotency-Key required.',
@@ -181,7 +180,7 @@ export const webhooks = createRoute({
   method: 'get',
   path: '/api/payments/{id}/webhooks',
   tags,
-  security,
+  security: Security.admin,
   summary: "The provider's webhooks received for a payment (admin)",
   request: { params: Params },
   responses: {

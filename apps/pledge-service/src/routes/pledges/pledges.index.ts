@@ -1,14 +1,11 @@
-import { createRouter, optionalAuth, type TokenVerifier } from '@careforall/http'
+import { createRouter, type TokenVerifier } from '@careforall/http'
 import { type PledgeHandlerDeps, pledgeHandlers } from './pledges.handlers'
 import * as routes from './pledges.routes'
 
 /** Pledges are open to guests: a token is read when sent (and must then be valid), never required. */
 export function pledgesRouter(deps: PledgeHandlerDeps & { verifier: TokenVerifier }) {
   const handlers = pledgeHandlers(deps)
-  const router = createRouter()
-  router.use('/api/pledges', optionalAuth(deps.verifier))
-  router.use('/api/pledges/*', optionalAuth(deps.verifier))
-  return router
+  return createRouter({ verifier: deps.verifier })
     .openapi(routes.create, handlers.create)
     .openapi(routes.get, handlers.get)
     .openapi(routes.list, handlers.list)

@@ -1,10 +1,9 @@
 import { Money, PageQuery, PledgeState, page, Timestamp } from '@careforall/contracts'
-import { IdempotencyKeyHeader, jsonContent, problemResponses } from '@careforall/http'
+import { IdempotencyKeyHeader, jsonContent, problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 
 const tags = ['pledges']
 const json = jsonContent
-const optionalBearer: { [name: string]: string[] }[] = [{ bearerAuth: [] }, {}]
 
 export const HistoryEntry = z
   .object({ from: PledgeState.nullable(), to: PledgeState, causeEventId: z.string(), at: z.string() })
@@ -46,7 +45,7 @@ export const create = createRoute({
   method: 'post',
   path: '/api/pledges',
   tags,
-  security: optionalBearer,
+  security: Security.optionalUser,
   summary: 'Pledge to an ACTIVE campaign, signed in or as a guest (give donorEmail)',
   description:
     'Requires an Idempotency-Key: a retried request replays the first answer and never pledges twice.',
@@ -79,7 +78,7 @@ export const get = createRoute({
   method: 'get',
   path: '/api/pledges/{id}',
   tags,
-  security: optionalBearer,
+  security: Security.optionalUser,
   summary: 'A pledge with its state history (its donor, an admin, or a guest with its receiptToken)',
   request: {
     params: z.object({ id: z.uuid() }),
@@ -96,7 +95,7 @@ export const list = createRoute({
   method: 'get',
   path: '/api/pledges',
   tags,
-  security: optionalBearer,
+  security: Security.optionalUser,
   summary: "A campaign's public donations, your own pledges, or (admin) any filter",
   description:
     '`campaignId` alone: captured donations, anyone may read, anonymous donors masked. `mine=true`: your pledges. ' +

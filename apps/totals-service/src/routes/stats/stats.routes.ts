@@ -1,4 +1,4 @@
-import { problemResponses } from '@careforall/http'
+import { problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { isDay, MAX_RANGE_DAYS } from '../../domain/days'
 
@@ -42,7 +42,7 @@ export const stats = createRoute({
   method: 'get',
   path: '/api/totals/stats',
   tags: ['totals'],
-  security: [{ bearerAuth: [] }],
+  security: Security.admin,
   summary: 'Captures and refunds per day, for the admin panel (admin)',
   description:
     `Every campaign together, by the UTC day the payment service recorded each capture or refund. ` +

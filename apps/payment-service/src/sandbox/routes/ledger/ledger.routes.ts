@@ -1,4 +1,4 @@
-import { jsonContent, problemResponses } from '@careforall/http'
+import { jsonContent, problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { Operation } from '../operations/operations.routes'
 
@@ -22,6 +22,7 @@ const LedgerEntry = z
 export const ledger = createRoute({
   method: 'get',
   path: '/sandbox/v1/ledger',
+  security: Security.internal,
   tags,
   summary: 'The ledger, one entry per authorization with its captures, refunds and voids (internal secret)',
   description: 'The truth for "charged once" in tests. Ordered by transaction id, keyset-paged.',
@@ -52,6 +53,7 @@ const Totals = z.object({
 export const summary = createRoute({
   method: 'get',
   path: '/sandbox/v1/ledger/summary',
+  security: Security.internal,
   tags,
   summary: 'Ledger totals by kind, double-charged references, webhook deliveries (internal secret)',
   responses: {
@@ -95,6 +97,7 @@ const ChaosSetting = z
 export const getChaos = createRoute({
   method: 'get',
   path: '/sandbox/v1/chaos',
+  security: Security.internal,
   tags,
   summary: 'How the sandbox misbehaves now (internal secret)',
   responses: { 200: { description: 'The setting', content: json(ChaosSetting) }, ...guarded },
@@ -103,6 +106,7 @@ export const getChaos = createRoute({
 export const setChaos = createRoute({
   method: 'post',
   path: '/sandbox/v1/chaos',
+  security: Security.internal,
   tags,
   summary: 'Make the sandbox misbehave, for a test (internal secret); an empty spec turns chaos off',
   description: 'Applies to webhooks of operations decided from now on, on every instance.',

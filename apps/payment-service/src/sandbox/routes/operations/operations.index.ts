@@ -19,11 +19,7 @@ function requireApiKey(apiKey: string): MiddlewareHandler {
 
 export function operationsRouter(deps: { sql: Sql; apiKey: string; onAccepted: () => void }) {
   const handlers = operationHandlers(deps.sql, deps.onAccepted)
-  const router = createRouter()
-  for (const path of ['/sandbox/v1/authorizations', '/sandbox/v1/captures', '/sandbox/v1/refunds']) {
-    router.use(path, requireApiKey(deps.apiKey))
-    router.use(`${path}/*`, requireApiKey(deps.apiKey))
-  }
+  const router = createRouter({ schemes: { sandboxKey: requireApiKey(deps.apiKey) } })
   router.openAPIRegistry.registerComponent('securitySchemes', 'sandboxKey', {
     type: 'http',
     scheme: 'bearer',
