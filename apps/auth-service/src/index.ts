@@ -3,6 +3,7 @@ import { serviceMigrations, startService } from '@careforall/service'
 import { buildApp } from './app'
 import { env } from './env'
 import { consumePaymentActions } from './events/payment-events'
+import { ensureAdmin } from './usecases/users'
 
 await startService({
   name: 'auth-service',
@@ -11,7 +12,8 @@ await startService({
   migrations: [serviceMigrations(import.meta.dir)],
   build: buildApp,
   workers: async ({ sql, broker, logger }, { accounts }) => {
-    if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) await accounts.ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
+    if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)
+      await ensureAdmin(accounts, env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
     return [
       await consumePaymentActions({ broker, sql, logger }),
       await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'auth', broker, logger }),

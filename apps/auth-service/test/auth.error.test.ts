@@ -99,7 +99,7 @@ describe('tokens that do not work', () => {
 describe('admin changes', () => {
   it('answers 400 for an empty change, 404 for an unknown user and 409 for demoting oneself', async () => {
     const email = uniqueEmail('admin')
-    await w.accounts.ensureAdmin(email, PASSWORD)
+    await w.ensureAdmin(email, PASSWORD)
     const admin = (await (
       await w.app.request(...post('/api/auth/login', { email, password: PASSWORD }))
     ).json()) as {

@@ -155,7 +155,7 @@ describe('signing keys', () => {
     const oldKid = decodeProtectedHeader(before.accessToken).kid
     const newKid = await rotateKey(w.sql)
     // Instances reload keys every minute; this one is told at once for the test.
-    await (w.accounts as unknown as { deps: { keys: { load(): Promise<void> } } }).deps.keys.load()
+    await w.keys.load()
     const after = await registerUser(w.app)
     expect(decodeProtectedHeader(after.accessToken).kid).toBe(newKid)
     expect(newKid).not.toBe(oldKid)
@@ -171,8 +171,8 @@ describe('signing keys', () => {
 describe('administration', () => {
   it('creates the first admin, who lists and searches users, changes a role and reads the audit log', async () => {
     const adminEmail = uniqueEmail('admin')
-    await w.accounts.ensureAdmin(adminEmail, PASSWORD)
-    await w.accounts.ensureAdmin(adminEmail, PASSWORD)
+    await w.ensureAdmin(adminEmail, PASSWORD)
+    await w.ensureAdmin(adminEmail, PASSWORD)
     const login = await w.app.request(...post('/api/auth/login', { email: adminEmail, password: PASSWORD }))
     const admin = (await login.json()) as { accessToken: string; user: { id: string; role: string } }
     expect(admin.user.role).toBe('admin')
@@ -206,7 +206,7 @@ describe('administration', () => {
 
   it('pages through users with a cursor, each exactly once', async () => {
     const adminEmail = uniqueEmail('pager')
-    await w.accounts.ensureAdmin(adminEmail, PASSWORD)
+    await w.ensureAdmin(adminEmail, PASSWORD)
     const { accessToken } = (await (
       await w.app.request(...post('/api/auth/login', { email: adminEmail, password: PASSWORD }))
     ).json()) as {

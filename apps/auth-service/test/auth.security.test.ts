@@ -140,7 +140,7 @@ describe('roles and disabled accounts', () => {
 
   it('refuses a disabled user on their next request, at login and at refresh, and says so in an event', async () => {
     const adminEmail = uniqueEmail('admin')
-    await w.accounts.ensureAdmin(adminEmail, PASSWORD)
+    await w.ensureAdmin(adminEmail, PASSWORD)
     const admin = (await (
       await w.app.request(...post('/api/auth/login', { email: adminEmail, password: PASSWORD }))
     ).json()) as Session

@@ -1,6 +1,5 @@
 import { createApp, createTokenVerifier, dependencyChecks } from '@careforall/http'
 import type { ServiceDeps } from '@careforall/service'
-import { Campaigns } from './campaigns'
 import type { Env } from './env'
 import { campaignsRouter } from './routes/campaigns/campaigns.index'
 import { type CurrentAmount, createTotalsClient } from './totals-client'
@@ -13,7 +12,6 @@ export interface Deps extends ServiceDeps<Env> {
 
 /** Builds the campaign service's app; tests call this with their own database and vhost. */
 export function buildApp(deps: Deps) {
-  const campaigns = new Campaigns(deps.sql, deps.logger)
   const verifier = createTokenVerifier({
     jwksUrl: deps.env.AUTH_JWKS_URL,
     redis: deps.redis,
@@ -29,11 +27,10 @@ export function buildApp(deps: Deps) {
     '/',
     campaignsRouter({
       sql: deps.sql,
-      campaigns,
       verifier,
       internalSecret: deps.env.INTERNAL_SERVICE_SECRET,
       currentAmount: deps.currentAmount ?? createTotalsClient(deps.env.TOTALS_SERVICE_URL, deps.logger),
     }),
   )
-  return { app, campaigns }
+  return { app }
 }

@@ -10,8 +10,8 @@ await startService({
   env,
   migrations: [serviceMigrations(import.meta.dir)],
   build: buildApp,
-  workers: async ({ sql, broker, logger }, { campaigns }) => [
-    startSweeper(campaigns, env.SWEEP_INTERVAL_MS, logger),
+  workers: async ({ sql, broker, logger }) => [
+    startSweeper(sql, env.SWEEP_INTERVAL_MS, logger),
     await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'campaign', broker, logger }),
   ],
 })

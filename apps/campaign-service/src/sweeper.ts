@@ -1,13 +1,14 @@
+import type { Sql } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
-import type { Campaigns } from './campaigns'
+import { completeEndedCampaigns } from './usecases/campaigns'
 
 /** Completes ended campaigns every `intervalMs`; stops cleanly on shutdown. */
-export function startSweeper(campaigns: Campaigns, intervalMs: number, logger: Logger) {
+export function startSweeper(sql: Sql, intervalMs: number, logger: Logger) {
   let running: Promise<unknown> = Promise.resolve()
   const timer = setInterval(() => {
-    running = campaigns
-      .completeEnded()
-      .catch((error: unknown) => logger.error({ err: error }, 'campaign sweep failed'))
+    running = completeEndedCampaigns(sql, logger).catch((error: unknown) =>
+      logger.error({ err: error }, 'campaign sweep failed'),
+    )
   }, intervalMs)
   return {
     stop: async () => {

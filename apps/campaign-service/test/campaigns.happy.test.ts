@@ -107,7 +107,7 @@ describe('lifecycle', () => {
     })
     await patch(ended.id, { status: 'ACTIVE' })
     await Bun.sleep(600)
-    const [first, second] = await Promise.all([w.campaigns.completeEnded(), w.campaigns.completeEnded()])
+    const [first, second] = await Promise.all([w.completeEnded(), w.completeEnded()])
     expect((first ?? 0) + (second ?? 0)).toBeGreaterThanOrEqual(1)
     const res = await w.app.request(`/api/campaigns/${ended.id}`)
     expect(((await res.json()) as { status: string }).status).toBe('COMPLETED')

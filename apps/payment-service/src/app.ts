@@ -3,14 +3,15 @@ import { createApp, createTokenVerifier, dependencyChecks, type TokenVerifier } 
 import type { ServiceDeps } from '@careforall/service'
 import type { Env } from './env'
 import { createFaults } from './faults'
-import { createApplier } from './payments/apply'
-import { createDriver } from './payments/driver'
-import { createExpirySweeper } from './payments/expiry'
 import { createSandboxClient } from './provider/sandbox-client'
 import { internalRouter } from './routes/internal/internal.index'
 import { paymentsRouter } from './routes/payments/payments.index'
 import { webhooksRouter } from './routes/webhooks/webhooks.index'
 import { createSandbox } from './sandbox'
+import { createApplier } from './usecases/apply-webhooks'
+import { createDriver } from './usecases/driver'
+import { createExpirySweeper } from './usecases/expiry'
+import { createRefunds } from './usecases/refunds'
 
 /** The common parts every service is built from, and this one's own. */
 export interface Deps extends ServiceDeps<Env> {
@@ -35,17 +36,35 @@ export function buildApp(deps: Deps) {
     captureMode: env.CAPTURE_MODE,
     pollAfterMs: env.PROVIDER_POLL_AFTER_MS,
   }
-  // The applier and the driver call each other: applying an authorization claims the capture,
-  // and recording a provider's answer applies webhooks that arrived before it.
-  let driver: ReturnType<typeof createDriver> | undefined
+  // One direction only: the applier records facts and says which provider call it claimed (the
+  // capture after an authorization); the driver and the refunds apply webhooks that came early
+  // and make the calls. Whoever applies a webhook drives what it claimed (`applyWebhook` here).
   const applier = createApplier({
     sql,
     logger,
     captureMode: env.CAPTURE_MODE,
     leaseMs: env.RECOVERY_LEASE_MS,
-    onClaimed: (payment) => void driver?.drive(payment),
   })
-  driver = createDriver({ sql, provider, applier, faults, logger, settings })
+  const driver = createDriver({ sql, provider, applier, faults, logger, settings })
+  const refunds = createRefunds({
+    sql,
+    provider,
+    applier,
+    faults,
+    logger,
+    settings,
+    drivePayment: driver.drive,
+  })
+  const applyWebhook = async (provider: string, id: string, transactionId?: string) => {
+    const claimed = await applier.apply(provider, id, transactionId)
+    if (claimed) void driver.drive(claimed)
+  }
+  /** The webhook worker's round: stored webhooks that are due, and the calls they claimed. */
+  const applyDueWebhooks = async () => {
+    const { more, claimed } = await applier.round()
+    for (const payment of claimed) void driver.drive(payment)
+    return more
+  }
   const expiry = createExpirySweeper({ sql, driver, holdDays: env.AUTH_HOLD_DAYS, logger })
   const sandbox = createSandbox({ sql: deps.sandboxSql, env, logger })
   const verifier =
@@ -65,11 +84,11 @@ export function buildApp(deps: Deps) {
     env.SANDBOX_WEBHOOK_SECRET,
     ...(env.SANDBOX_WEBHOOK_SECRET_PREVIOUS ? [env.SANDBOX_WEBHOOK_SECRET_PREVIOUS] : []),
   ]
-  app.route('/', webhooksRouter({ sql, applier, faults, secrets }))
-  app.route('/', paymentsRouter({ sql, driver, leaseMs: env.RECOVERY_LEASE_MS, verifier }))
+  app.route('/', webhooksRouter({ sql, applyWebhook, faults, secrets }))
+  app.route('/', paymentsRouter({ sql, driver, refunds, leaseMs: env.RECOVERY_LEASE_MS, verifier }))
   app.route('/', internalRouter({ sql, internalSecret: env.INTERNAL_SERVICE_SECRET }))
   for (const router of sandbox.routers) app.route('/', router)
-  return { app, driver, applier, expiry, sandbox }
+  return { app, driver, refunds, applyDueWebhooks, expiry, sandbox }
 }
 
 export type PaymentService = ReturnType<typeof buildApp>

@@ -40,13 +40,16 @@ export async function startWorkers(options: {
     name: 'resumer',
     intervalMs: env.RECOVERY_SWEEP_INTERVAL_MS,
     logger,
-    round: service.driver.round,
+    round: async () => {
+      const [payments, refunds] = await Promise.all([service.driver.round(), service.refunds.round()])
+      return payments || refunds
+    },
   })
   const applier = startLoop({
     name: 'webhook-applier',
     intervalMs: env.WEBHOOK_APPLY_INTERVAL_MS,
     logger,
-    round: service.applier.round,
+    round: service.applyDueWebhooks,
   })
   const expiry = startLoop({
     name: 'expiry-sweeper',
@@ -67,7 +70,7 @@ export async function startWorkers(options: {
       reaper.stop()
       await consumer.stop()
       await Promise.all([resumer.stop(), applier.stop(), expiry.stop()])
-      await service.driver.idle()
+      await Promise.all([service.driver.idle(), service.refunds.idle()])
       await sandbox.stop()
       await relay?.stop()
     },

@@ -48,3 +48,11 @@ export async function pingDb(sql: Sql, timeoutMs = 1000): Promise<boolean> {
     clearTimeout(timer)
   }
 }
+
+/**
+ * A value for a `jsonb` parameter: any JSON-serializable object or array (postgres.js types its
+ * `json()` helper narrowly, so the widening happens here, once).
+ */
+export function jsonb(sql: Queryable, value: unknown): postgres.Parameter {
+  return sql.json(value as postgres.JSONValue)
+}

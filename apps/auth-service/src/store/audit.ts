@@ -1,4 +1,4 @@
-import type { Queryable } from '@careforall/db'
+import { jsonb, type Queryable } from '@careforall/db'
 
 export interface AuditRow {
   id: string
@@ -15,7 +15,7 @@ export async function insertAudit(
 ): Promise<void> {
   await sql`
     insert into audit_log (id, actor_id, action, target_id, details)
-    values (${Bun.randomUUIDv7()}, ${entry.actorId}, ${entry.action}, ${entry.targetId}, ${sql.json(entry.details as never)})`
+    values (${Bun.randomUUIDv7()}, ${entry.actorId}, ${entry.action}, ${entry.targetId}, ${jsonb(sql, entry.details)})`
 }
 
 export async function listAudit(

@@ -6,10 +6,13 @@ import { createLogger } from '@careforall/logger'
 import { type Broker, connectBroker, messagingMigrations } from '@careforall/messaging'
 import { buildApp } from '../../src/app'
 import { env as defaults, type Env } from '../../src/env'
+import { ensureAdmin } from '../../src/usecases/users'
 
 export interface AuthWorld {
   app: ReturnType<typeof buildApp>['app']
-  accounts: ReturnType<typeof buildApp>['accounts']
+  /** The first admin, as the service makes it at start (ADMIN_EMAIL/ADMIN_PASSWORD). */
+  ensureAdmin(email: string, password: string): Promise<void>
+  keys: ReturnType<typeof buildApp>['keys']
   sql: Sql
   redis: Redis
   broker: Broker
@@ -40,10 +43,11 @@ export async function startAuth(overrides: Partial<Env> = {}): Promise<AuthWorld
   const broker: Broker = await connectBroker({ url: world.rabbitmqUrl, logger, name: 'auth-test' })
   const redis = createRedis(world.redisUrl, world.redisPrefix)
   const env: Env = { ...defaults, NODE_ENV: 'test', ...overrides }
-  const { app, accounts } = buildApp({ env, logger, sql, broker, redis })
+  const { app, accounts, keys } = buildApp({ env, logger, sql, broker, redis })
   return {
     app,
-    accounts,
+    ensureAdmin: (email, password) => ensureAdmin(accounts, email, password),
+    keys,
     sql,
     redis,
     broker,

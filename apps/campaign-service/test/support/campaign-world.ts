@@ -6,10 +6,12 @@ import { createLogger } from '@careforall/logger'
 import { type Broker, connectBroker, messagingMigrations } from '@careforall/messaging'
 import { buildApp } from '../../src/app'
 import { env as defaults } from '../../src/env'
+import { completeEndedCampaigns } from '../../src/usecases/campaigns'
 
 export interface CampaignWorld {
   app: ReturnType<typeof buildApp>['app']
-  campaigns: ReturnType<typeof buildApp>['campaigns']
+  /** Completes the campaigns whose end date has passed, as the sweeper does. */
+  completeEnded(): Promise<number>
   sql: Sql
   auth: TestAuth
   world: TestResources
@@ -36,10 +38,10 @@ export async function startCampaigns(): Promise<CampaignWorld> {
     AUTH_JWKS_URL: auth.jwksUrl,
     TOTALS_SERVICE_URL: 'http://127.0.0.1:9',
   }
-  const { app, campaigns } = buildApp({ env, logger, sql, broker, redis })
+  const { app } = buildApp({ env, logger, sql, broker, redis })
   return {
     app,
-    campaigns,
+    completeEnded: () => completeEndedCampaigns(sql, logger),
     sql,
     auth,
     world,

@@ -55,7 +55,7 @@ export async function recordTransition(
         ...(t.refundId ? { refundId: t.refundId } : {}),
         ...(t.reason ? { reason: t.reason } : {}),
         ...(actorId ? { actorId } : {}),
-      } as never,
+      },
     }),
   ])
 }
@@ -63,16 +63,4 @@ export async function recordTransition(
 /** The admin who asked for a capture, for the audit log; none for what runs by itself. */
 function actorOf(payment: PaymentRow, t: Transition): string | undefined {
   return t.event === 'payment.captured' ? (payment.captureRequestedBy ?? undefined) : undefined
-}
-
-/** Who asked for a refund (an admin or the campaign owner), for the audit log. */
-export async function refunderOf(
-  tx: TransactionSql,
-  refundId: string | undefined,
-): Promise<string | undefined> {
-  if (!refundId) return undefined
-  const [refund] = await tx<
-    { requestedBy: string }[]
-  >`select requested_by from refunds where id = ${refundId}`
-  return refund?.requestedBy
 }

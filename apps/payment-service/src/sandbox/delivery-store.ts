@@ -1,4 +1,4 @@
-import { claimDue, type Queryable } from '@careforall/db'
+import { claimDue, jsonb, type Queryable } from '@careforall/db'
 
 export interface DeliveryRow {
   id: string
@@ -23,7 +23,7 @@ export async function insertDeliveries(sql: Queryable, deliveries: NewDelivery[]
   await sql`
     insert into deliveries (id, webhook_id, operation_id, type, body, due_at)
     select x.id, x."webhookId", x."operationId", x.type, x.body, now() + x."delayMs" * interval '1 millisecond'
-    from jsonb_to_recordset(${sql.json(rows as never)}) as x(id uuid, "webhookId" text, "operationId" text, type text, body text, "delayMs" float8)`
+    from jsonb_to_recordset(${jsonb(sql, rows)}) as x(id uuid, "webhookId" text, "operationId" text, type text, body text, "delayMs" float8)`
 }
 
 /**
@@ -47,7 +47,7 @@ export async function markDelivered(sql: Queryable, acks: { id: string; status: 
   if (acks.length === 0) return
   await sql`
     update deliveries d set delivered_at = now(), last_status = x.status, last_error = null
-    from jsonb_to_recordset(${sql.json(acks as never)}) as x(id uuid, status int)
+    from jsonb_to_recordset(${jsonb(sql, acks)}) as x(id uuid, status int)
     where d.id = x.id`
 }
 

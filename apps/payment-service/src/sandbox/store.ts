@@ -1,4 +1,4 @@
-import type { Queryable } from '@careforall/db'
+import { jsonb, type Queryable } from '@careforall/db'
 
 /** SQL for the sandbox's own schema (its own pool and role); nothing here reads the payment schema. */
 
@@ -104,7 +104,7 @@ export async function decideAll(
   if (decisions.length === 0) return
   await sql`
     update operations o set status = x.status, failure_reason = x.reason, decided_at = now()
-    from jsonb_to_recordset(${sql.json(decisions as never)}) as x(id text, status text, reason text)
+    from jsonb_to_recordset(${jsonb(sql, decisions)}) as x(id text, status text, reason text)
     where o.id = x.id`
 }
 

@@ -111,3 +111,12 @@ export async function pendingRefundTotal(sql: Queryable, paymentId: string): Pro
     where payment_id = ${paymentId} and status = 'PENDING'`
   return row!.total
 }
+
+/** Who asked for a refund (an admin or the campaign owner), for the audit log. */
+export async function requesterOf(sql: Queryable, refundId: string | undefined): Promise<string | undefined> {
+  if (!refundId) return undefined
+  const [refund] = await sql<
+    { requestedBy: string }[]
+  >`select requested_by from refunds where id = ${refundId}`
+  return refund?.requestedBy
+}

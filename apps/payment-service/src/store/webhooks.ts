@@ -1,4 +1,4 @@
-import type { Queryable } from '@careforall/db'
+import { jsonb, type Queryable } from '@careforall/db'
 
 export interface WebhookRow {
   provider: string
@@ -37,7 +37,7 @@ export async function storeWebhook(
 ): Promise<{ inserted: boolean }> {
   const [row] = await sql<{ inserted: boolean }[]>`
     insert into webhooks (provider, id, type, provider_transaction_id, provider_refund_id, payload, next_attempt_at)
-    values (${w.provider}, ${w.id}, ${w.type}, ${w.providerTransactionId}, ${w.providerRefundId}, ${sql.json(w.payload as never)},
+    values (${w.provider}, ${w.id}, ${w.type}, ${w.providerTransactionId}, ${w.providerRefundId}, ${jsonb(sql, w.payload)},
             now() + ${w.workerDelayMs}::float8 * interval '1 millisecond')
     on conflict (provider, id) do update set deliveries = webhooks.deliveries + 1, last_received_at = clock_timestamp()
     returning (xmax = 0) as inserted`

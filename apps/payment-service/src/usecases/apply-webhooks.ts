@@ -14,7 +14,7 @@ import {
   unappliedFor,
   type WebhookRow,
 } from '../store/webhooks'
-import { recordFact } from './record-facts'
+import { recordFact } from './record-fact'
 
 /** After this many tries a webhook naming a transaction we never made is put aside (`unmatched`). */
 const MAX_UNMATCHED_ATTEMPTS = 50
@@ -23,12 +23,14 @@ export interface Applier {
   /**
    * Applies one stored webhook; safe to call any number of times, from anywhere. The webhook's
    * provider transaction id, when the caller has it, lets both row locks go out in one round trip.
+   * Resolves with the payment whose next provider call applying it claimed (the capture after an
+   * authorization), for the caller to make after the commit.
    */
-  apply(provider: string, id: string, transactionId?: string): Promise<void>
+  apply(provider: string, id: string, transactionId?: string): Promise<PaymentRow | undefined>
   /** Applies what was stored for a transaction before we knew its id (called once we record it). */
-  applyPendingFor(provider: string, transactionId: string): Promise<void>
+  applyPendingFor(provider: string, transactionId: string): Promise<PaymentRow[]>
   /** The worker's round: stored webhooks that are due (new, or postponed). */
-  round(): Promise<boolean>
+  round(): Promise<{ more: boolean; claimed: PaymentRow[] }>
 }
 
 /**
@@ -44,8 +46,6 @@ export function createApplier(deps: {
   logger: Logger
   captureMode: CaptureMode
   leaseMs: number
-  /** Makes the provider call that applying just claimed (the capture after an authorization). */
-  onClaimed: (payment: PaymentRow) => void
 }): Applier {
   const { sql, logger } = deps
 
@@ -128,24 +128,32 @@ export function createApplier(deps: {
       },
       { name: 'payment.webhook.apply' },
     )
-    if (claimed) deps.onClaimed(claimed)
+    return claimed ?? undefined
   }
 
   return {
     apply,
     applyPendingFor: async (provider, transactionId) => {
+      const claimed: PaymentRow[] = []
       for (const hook of await unappliedFor(sql, provider, transactionId)) {
-        await apply(hook.provider, hook.id, transactionId)
+        const payment = await apply(hook.provider, hook.id, transactionId)
+        if (payment) claimed.push(payment)
       }
+      return claimed
     },
     round: async () => {
       const due = await dueWebhooks(sql, 50)
+      const claimed: PaymentRow[] = []
       for (const hook of due) {
-        await apply(hook.provider, hook.id, hook.providerTransactionId).catch((error: unknown) =>
-          logger.error({ err: error, webhookId: hook.id }, 'applying a webhook failed; will retry'),
+        const payment = await apply(hook.provider, hook.id, hook.providerTransactionId).catch(
+          (error: unknown) => {
+            logger.error({ err: error, webhookId: hook.id }, 'applying a webhook failed; will retry')
+            return undefined
+          },
         )
+        if (payment) claimed.push(payment)
       }
-      return due.length === 50
+      return { more: due.length === 50, claimed }
     },
   }
 }

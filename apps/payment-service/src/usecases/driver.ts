@@ -1,8 +1,7 @@
 import { numericToCents } from '@careforall/contracts'
 import { backoffMs, type Sql, withTransaction } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
-import { contextFromHeaders, tracer } from '@careforall/otel'
-import { SpanStatusCode } from '@opentelemetry/api'
+import { contextFromHeaders, withSpan } from '@careforall/otel'
 import type { PaymentFact } from '../domain/payment-machine'
 import type { CaptureMode, RecoveryPoint } from '../domain/recovery'
 import type { Faults } from '../faults'
@@ -16,15 +15,8 @@ import {
   requeueSilent,
   scheduleRetry,
 } from '../store/payments'
-import {
-  claimDueRefunds,
-  failRefund,
-  type RefundRow,
-  recordRefundAnswer,
-  scheduleRefundRetry,
-} from '../store/refunds'
-import type { Applier } from './apply'
-import { recordFact } from './record-facts'
+import type { Applier } from './apply-webhooks'
+import { recordFact } from './record-fact'
 
 export interface DriverSettings {
   leaseMs: number
@@ -34,7 +26,8 @@ export interface DriverSettings {
   pollAfterMs?: number
 }
 
-const RETRY_MAX_MS = 60_000
+/** Provider calls that keep failing are retried at most this far apart. */
+export const RETRY_MAX_MS = 60_000
 
 /**
  * Makes the provider calls of brandur's atomic phases. Each call starts from a recovery point a
@@ -114,7 +107,8 @@ export function createDriver(deps: {
     const transactionId = result.operation.providerTransactionId
     if (await recordAnswer(sql, payment.id, 'authorize', 'awaiting_authorization', transactionId)) {
       // Its webhook may have come first and been stored without a payment to apply to.
-      await deps.applier.applyPendingFor(provider.name, transactionId)
+      for (const claimed of await deps.applier.applyPendingFor(provider.name, transactionId))
+        void drive(claimed)
       await recordDecided(payment.id, 'authorize', result.operation)
     }
   }
@@ -164,22 +158,14 @@ export function createDriver(deps: {
   const drive = (payment: PaymentRow): Promise<void> => {
     const step = steps[payment.recoveryPoint]
     if (!step) return Promise.resolve()
-    const run = tracer
-      .startActiveSpan(
-        `payment.${payment.recoveryPoint}`,
-        { attributes: { 'payment.id': payment.id, 'payment.attempt': payment.attempts } },
-        contextFromHeaders(payment.traceHeaders),
-        async (span) => {
-          try {
-            await step(payment)
-          } catch (error) {
-            span.setStatus({ code: SpanStatusCode.ERROR })
-            throw error
-          } finally {
-            span.end()
-          }
-        },
-      )
+    const run = withSpan(
+      `payment.${payment.recoveryPoint}`,
+      {
+        attributes: { 'payment.id': payment.id, 'payment.attempt': payment.attempts },
+        parent: contextFromHeaders(payment.traceHeaders),
+      },
+      () => step(payment),
+    )
       .catch((error: unknown) =>
         logger.error({ err: error, paymentId: payment.id }, 'driving a payment failed; the resumer retries'),
       )
@@ -188,58 +174,24 @@ export function createDriver(deps: {
     return run
   }
 
-  const driveRefund = (refund: RefundRow): Promise<void> => {
-    const run = (async () => {
-      const payment = await findPayment(sql, refund.paymentId)
-      if (!payment?.providerTransactionId) return
-      const result = await provider.refund(refund.idempotencyKey, {
-        transactionId: payment.providerTransactionId,
-        amountCents: numericToCents(refund.amount),
-      })
-      faults.hit('after-refund-call')
-      if (result.ok) {
-        if (await recordRefundAnswer(sql, refund.id, result.operation.id)) {
-          await deps.applier.applyPendingFor(provider.name, payment.providerTransactionId)
-        }
-      } else if (result.retryable) {
-        await scheduleRefundRetry(
-          sql,
-          refund.id,
-          backoffMs(refund.attempts, settings.retryBaseMs, RETRY_MAX_MS),
-          result.error,
-        )
-      } else {
-        logger.error({ refundId: refund.id, err: { message: result.error } }, 'provider refused the refund')
-        await failRefund(sql, refund.id, result.error)
-      }
-    })()
-      .catch((error: unknown) => logger.error({ err: error, refundId: refund.id }, 'driving a refund failed'))
-      .finally(() => inFlight.delete(run))
-    inFlight.add(run)
-    return run
-  }
-
   return {
     drive,
-    driveRefund,
     /** Claims a payment by id (if its call is due and nobody holds it) and drives it. */
     kick: async (id: string) => {
       const claimed = await claimPayment(sql, id, settings.leaseMs)
       if (claimed) await drive(claimed)
     },
-    /** The resumer: payments and refunds stuck at a recovery point whose lease ran out, or due again. */
+    /** The resumer: payments stuck at a recovery point whose lease ran out, or due again. */
     round: async (): Promise<boolean> => {
       if (settings.pollAfterMs) {
         const silent = await requeueSilent(sql, settings.pollAfterMs)
         if (silent > 0) logger.warn({ payments: silent }, 'no webhook came; asking the provider again')
       }
       const payments = await claimDuePayments(sql, 50, settings.leaseMs)
-      const refunds = await claimDueRefunds(sql, 50, settings.leaseMs)
-      if (payments.length + refunds.length > 0) {
-        logger.info({ payments: payments.length, refunds: refunds.length }, 'resuming from recovery points')
-      }
-      await Promise.all([...payments.map(drive), ...refunds.map(driveRefund)])
-      return payments.length === 50 || refunds.length === 50
+      if (payments.length > 0)
+        logger.info({ payments: payments.length }, 'resuming payments from recovery points')
+      await Promise.all(payments.map(drive))
+      return payments.length === 50
     },
     /** Resolves once no provider call started here is still running. */
     idle: async () => {

@@ -2,10 +2,10 @@ import { centsToNumeric, numericToCents } from '@careforall/contracts'
 import type { TransactionSql } from '@careforall/db'
 import { applyFact, type PaymentFact, type PaymentState, type Transition } from '../domain/payment-machine'
 import { type CaptureMode, recoveryAfter } from '../domain/recovery'
-import { recordTransition, refunderOf } from '../events/payment-events'
+import { recordTransition } from '../events/payment-events'
 import type { Cause } from '../store/history'
 import { type PaymentRow, updatePayment } from '../store/payments'
-import { completeRefund, succeededRefundIds } from '../store/refunds'
+import { completeRefund, requesterOf, succeededRefundIds } from '../store/refunds'
 
 export interface Recorded {
   payment: PaymentRow
@@ -43,7 +43,7 @@ export async function recordFact(
   // Only a refund needs to know which refunds were counted already, and who asked for it.
   const [counted, refunder] =
     fact.type === 'refunded'
-      ? await Promise.all([succeededRefundIds(tx, payment.id), refunderOf(tx, fact.refundId)])
+      ? await Promise.all([succeededRefundIds(tx, payment.id), requesterOf(tx, fact.refundId)])
       : [[], undefined]
   const { state, transitions } = applyFact(stateOf(payment, counted), fact)
   if (transitions.length === 0) {

@@ -2,7 +2,7 @@ import { Events, Exchanges } from '@careforall/contracts'
 import type { Sql } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
 import { type Broker, startConsumer } from '@careforall/messaging'
-import { applyPaymentEvent } from '../pledges'
+import { applyPaymentEvent } from '../usecases/pledges'
 
 /** The pledge service follows its payments: every payment.* event drives the pledge state machine. */
 export function consumePaymentEvents(options: {

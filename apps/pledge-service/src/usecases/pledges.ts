@@ -7,22 +7,34 @@ import {
   type PledgeState,
   toCents,
 } from '@careforall/contracts'
-import type { TransactionSql } from '@careforall/db'
-import { type AuthUser, ConflictError, UnprocessableError } from '@careforall/http'
+import type { Queryable, TransactionSql } from '@careforall/db'
+import {
+  type AuthUser,
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  isAdminOr,
+  NotFoundError,
+  UnauthorizedError,
+  UnprocessableError,
+} from '@careforall/http'
 import type { Logger } from '@careforall/logger'
 import { publish } from '@careforall/messaging'
-import type { CampaignOf } from './campaign-client'
-import { donorKeyOf } from './domain/donor'
-import { applyFact, type PaymentFact } from './domain/state-machine'
+import type { CampaignOf } from '../campaign-client'
+import { donorKeyOf, isValidReceiptToken } from '../domain/donor'
+import { type ListQuery, listingFor } from '../domain/listing'
+import { applyFact, type PaymentFact } from '../domain/state-machine'
 import {
   claimRefund,
   findPledge,
   type HistoryRow,
+  historyOf,
   insertPledge,
+  listPledges,
   type PledgeRow,
   recordTransition,
   savePaymentState,
-} from './store/pledges'
+} from '../store/pledges'
 
 const SOURCE = 'pledge-service'
 
@@ -95,6 +107,44 @@ export async function createPledge(
     }),
   ])
   return created
+}
+
+/**
+ * A pledge and its history, for whoever may follow it: its donor, an admin, or a guest holding its
+ * receipt token. Anyone else is told it does not exist, so nothing about donors leaks.
+ */
+export async function readPledge(
+  sql: Queryable,
+  receiptTokenSecret: string,
+  id: string,
+  caller: AuthUser | undefined,
+  receiptToken: string | undefined,
+): Promise<{ pledge: PledgeRow; history: HistoryRow[] }> {
+  const pledge = await findPledge(sql, id)
+  const allowed =
+    pledge &&
+    (isAdminOr(caller, pledge.userId) ||
+      (receiptToken !== undefined && isValidReceiptToken(pledge.id, receiptToken, receiptTokenSecret)))
+  if (!pledge || !allowed) throw new NotFoundError('No pledge with this id')
+  return { pledge, history: await historyOf(sql, pledge.id) }
+}
+
+const REFUSALS = {
+  'sign-in': () => new UnauthorizedError(),
+  'admins-only': () => new ForbiddenError('Filtering by state or date is for admins'),
+  'no-scope': () => new BadRequestError('Give campaignId, or mine=true'),
+}
+
+/** A page of pledges as the caller may see them (see `listingFor`): full ones, or public donations. */
+export async function listPledgesFor(
+  sql: Queryable,
+  caller: AuthUser | undefined,
+  query: ListQuery,
+  page: { limit: number; after: { createdAt: string; id: string } | undefined },
+): Promise<{ view: 'full' | 'public'; rows: PledgeRow[] }> {
+  const listing = listingFor(caller, query)
+  if ('refused' in listing) throw REFUSALS[listing.refused]()
+  return { view: listing.view, rows: await listPledges(sql, { ...listing.filter, ...page }) }
 }
 
 type PaymentEvent = CloudEvent<

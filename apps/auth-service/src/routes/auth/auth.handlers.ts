@@ -7,15 +7,17 @@ import {
   NotFoundError,
 } from '@careforall/http'
 import type { Context } from 'hono'
-import type { Accounts, ClientMeta } from '../../accounts'
 import type { KeyRing } from '../../keys'
 import { listActiveSessions } from '../../store/sessions'
 import { findUserById } from '../../store/users'
+import type { AccountsDeps, ClientMeta } from '../../usecases/accounts'
+import { forgotPassword as forgot, resetPassword as reset } from '../../usecases/passwords'
+import * as sessionsOf from '../../usecases/sessions'
 import { toUser } from '../schemas'
 import type * as routes from './auth.routes'
 
 export interface AuthHandlerDeps {
-  accounts: Accounts
+  accounts: AccountsDeps
   keys: KeyRing
   sql: Sql
 }
@@ -36,16 +38,16 @@ function result(outcome: { user: Parameters<typeof toUser>[0]; accessToken: stri
 
 export function authHandlers({ accounts, keys, sql }: AuthHandlerDeps) {
   const register: AppRouteHandler<routes.RegisterRoute> = async (c) =>
-    c.json(result(await accounts.register(c.req.valid('json'), meta(c))), 201)
+    c.json(result(await sessionsOf.register(accounts, c.req.valid('json'), meta(c))), 201)
 
   const login: AppRouteHandler<routes.LoginRoute> = async (c) =>
-    c.json(result(await accounts.login(c.req.valid('json'), meta(c))), 200)
+    c.json(result(await sessionsOf.login(accounts, c.req.valid('json'), meta(c))), 200)
 
   const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) =>
-    c.json(result(await accounts.refresh(c.req.valid('json').refreshToken)), 200)
+    c.json(result(await sessionsOf.refresh(accounts, c.req.valid('json').refreshToken)), 200)
 
   const logout: AppRouteHandler<routes.LogoutRoute> = async (c) => {
-    await accounts.logout(c.req.valid('json').refreshToken)
+    await sessionsOf.logout(accounts, c.req.valid('json').refreshToken)
     return c.body(null, 204)
   }
 
@@ -71,18 +73,18 @@ export function authHandlers({ accounts, keys, sql }: AuthHandlerDeps) {
   }
 
   const revokeSession: AppRouteHandler<routes.RevokeSessionRoute> = async (c) => {
-    await accounts.revokeSession(c.get('user')!.id, c.req.valid('param').id)
+    await sessionsOf.revokeSession(accounts, c.get('user')!.id, c.req.valid('param').id)
     return c.body(null, 204)
   }
 
   const forgotPassword: AppRouteHandler<routes.ForgotPasswordRoute> = async (c) => {
-    await accounts.forgotPassword(c.req.valid('json').email)
+    await forgot(accounts, c.req.valid('json').email)
     return c.body(null, 202)
   }
 
   const resetPassword: AppRouteHandler<routes.ResetPasswordRoute> = async (c) => {
     const { token, password } = c.req.valid('json')
-    await accounts.resetPassword(token, password)
+    await reset(accounts, token, password)
     return c.body(null, 204)
   }
 

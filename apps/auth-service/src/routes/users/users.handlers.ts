@@ -1,12 +1,13 @@
 import type { Sql } from '@careforall/db'
 import { type AppRouteHandler, cursorFrom, nextCursorOf } from '@careforall/http'
-import type { Accounts } from '../../accounts'
 import { listAudit } from '../../store/audit'
 import { listUsers } from '../../store/users'
+import type { AccountsDeps } from '../../usecases/accounts'
+import { updateUser } from '../../usecases/users'
 import { toUser } from '../schemas'
 import type { AuditRoute, ListRoute, UpdateRoute } from './users.routes'
 
-export function usersHandlers({ sql, accounts }: { sql: Sql; accounts: Accounts }) {
+export function usersHandlers({ sql, accounts }: { sql: Sql; accounts: AccountsDeps }) {
   const list: AppRouteHandler<ListRoute> = async (c) => {
     const { q, limit, cursor } = c.req.valid('query')
     const rows = await listUsers(sql, { q, limit, after: cursorFrom(cursor) })
@@ -14,7 +15,7 @@ export function usersHandlers({ sql, accounts }: { sql: Sql; accounts: Accounts 
   }
 
   const update: AppRouteHandler<UpdateRoute> = async (c) => {
-    const user = await accounts.updateUser(c.get('user')!.id, c.req.valid('param').id, c.req.valid('json'))
+    const user = await updateUser(accounts, c.get('user')!.id, c.req.valid('param').id, c.req.valid('json'))
     return c.json(toUser(user), 200)
   }
 

@@ -1,10 +1,16 @@
 import { numericToCents } from '@careforall/contracts'
 import type { Sql } from '@careforall/db'
 import { type AppRouteHandler, cursorFrom, NotFoundError, nextCursorOf } from '@careforall/http'
-import { type Campaigns, canSee } from '../../campaigns'
 import type { CampaignRow } from '../../store/campaigns'
-import { findCampaign, listCampaigns } from '../../store/campaigns'
+import { findCampaign } from '../../store/campaigns'
 import type { CurrentAmount } from '../../totals-client'
+import {
+  changeCampaign,
+  createCampaign,
+  listCampaignsFor,
+  readCampaign,
+  removeCampaign,
+} from '../../usecases/campaigns'
 import type * as routes from './campaigns.routes'
 
 export function toSummary(row: CampaignRow) {
@@ -23,46 +29,35 @@ export function toSummary(row: CampaignRow) {
   }
 }
 
-export function campaignHandlers({
-  sql,
-  campaigns,
-  currentAmount,
-}: {
-  sql: Sql
-  campaigns: Campaigns
-  currentAmount: CurrentAmount
-}) {
+export function campaignHandlers({ sql, currentAmount }: { sql: Sql; currentAmount: CurrentAmount }) {
   const create: AppRouteHandler<routes.CreateRoute> = async (c) =>
-    c.json(toSummary(await campaigns.create(c.get('user')!, c.req.valid('json'))), 201)
+    c.json(toSummary(await createCampaign(sql, c.get('user')!, c.req.valid('json'))), 201)
 
   const list: AppRouteHandler<routes.ListRoute> = async (c) => {
     const { status, ownerId, q, limit, cursor } = c.req.valid('query')
-    const user = c.get('user')
-    const rows = await listCampaigns(sql, {
+    const rows = await listCampaignsFor(sql, c.get('user'), {
       status,
       ownerId,
       q,
       limit,
       after: cursorFrom(cursor),
-      draftsOf: user?.role === 'admin' ? 'all' : user ? { ownerId: user.id } : 'none',
     })
     return c.json({ items: rows.map(toSummary), nextCursor: nextCursorOf(rows, limit, (row) => row) }, 200)
   }
 
   const get: AppRouteHandler<routes.GetRoute> = async (c) => {
-    const row = await findCampaign(sql, c.req.valid('param').id)
-    if (!row || !canSee(c.get('user'), row)) throw new NotFoundError('No campaign with this id')
+    const row = await readCampaign(sql, c.get('user'), c.req.valid('param').id)
     return c.json({ ...toSummary(row), currentAmount: await currentAmount(row.id) }, 200)
   }
 
   const update: AppRouteHandler<routes.UpdateRoute> = async (c) =>
     c.json(
-      toSummary(await campaigns.update(c.get('user')!, c.req.valid('param').id, c.req.valid('json'))),
+      toSummary(await changeCampaign(sql, c.get('user')!, c.req.valid('param').id, c.req.valid('json'))),
       200,
     )
 
   const remove: AppRouteHandler<routes.RemoveRoute> = async (c) => {
-    await campaigns.remove(c.get('user')!, c.req.valid('param').id)
+    await removeCampaign(sql, c.get('user')!, c.req.valid('param').id)
     return c.body(null, 204)
   }
 

@@ -1,23 +1,25 @@
 import { toCents } from '@careforall/contracts'
 import type { Sql } from '@careforall/db'
 import { type AppRouteHandler, cursorFrom, idempotently, NotFoundError, nextCursorOf } from '@careforall/http'
-import { canManage, captureCommand, refundCommand } from '../../payments/commands'
-import type { Driver } from '../../payments/driver'
 import { historyOf } from '../../store/history'
 import { findPayment, type PaymentRow } from '../../store/payments'
 import { listPayments } from '../../store/reads'
 import { type RefundRow, refundsOf } from '../../store/refunds'
 import { webhooksOfPayment } from '../../store/webhooks'
+import { canManage, captureCommand } from '../../usecases/capture'
+import type { Driver } from '../../usecases/driver'
+import { type Refunds, refundCommand } from '../../usecases/refunds'
 import { toHistory, toPayment, toRefund, toWebhook } from './payments.dto'
 import type * as routes from './payments.routes'
 
 export interface PaymentHandlerDeps {
   sql: Sql
   driver: Driver
+  refunds: Refunds
   leaseMs: number
 }
 
-export function paymentHandlers({ sql, driver, leaseMs }: PaymentHandlerDeps) {
+export function paymentHandlers({ sql, driver, refunds, leaseMs }: PaymentHandlerDeps) {
   const list: AppRouteHandler<routes.ListRoute> = async (c) => {
     const { pledgeId, status, recoveryPoint, limit, cursor } = c.req.valid('query')
     const rows = await listPayments(sql, {
@@ -44,7 +46,7 @@ export function paymentHandlers({ sql, driver, leaseMs }: PaymentHandlerDeps) {
     const { id } = c.req.valid('param')
     const user = c.get('user')!
     let claimed: PaymentRow | undefined
-    const res = await idempotently(
+    const res = await idempotently<routes.CaptureRoute>(
       c,
       { sql, scope: `user:${user.id}`, request: { paymentId: id } },
       async (tx) => {
@@ -53,7 +55,7 @@ export function paymentHandlers({ sql, driver, leaseMs }: PaymentHandlerDeps) {
       },
     )
     if (claimed) void driver.drive(claimed)
-    return res as never
+    return res
   }
 
   const refund: AppRouteHandler<routes.RefundRoute> = async (c) => {
@@ -61,7 +63,7 @@ export function paymentHandlers({ sql, driver, leaseMs }: PaymentHandlerDeps) {
     const amount = c.req.valid('json')?.amount
     const user = c.get('user')!
     let created: RefundRow | undefined
-    const res = await idempotently(
+    const res = await idempotently<routes.RefundRoute>(
       c,
       { sql, scope: `user:${user.id}`, request: { paymentId: id, amount: amount ?? null } },
       async (tx) => {
@@ -75,8 +77,8 @@ export function paymentHandlers({ sql, driver, leaseMs }: PaymentHandlerDeps) {
         return { status: 202, body: toRefund(created) }
       },
     )
-    if (created) void driver.driveRefund(created)
-    return res as never
+    if (created) void refunds.drive(created)
+    return res
   }
 
   const webhooks: AppRouteHandler<routes.WebhooksRoute> = async (c) => {

@@ -3,13 +3,13 @@ import { type AppRouteHandler, BadRequestError, NotFoundError } from '@careforal
 import { meter } from '@careforall/otel'
 import { verifySignature } from '../../domain/webhook-signature'
 import type { Faults } from '../../faults'
-import type { Applier } from '../../payments/apply'
 import { storeWebhook } from '../../store/webhooks'
 import { type ReceiveRoute, SandboxWebhook } from './webhooks.routes'
 
 export interface WebhookHandlerDeps {
   sql: Sql
-  applier: Applier
+  /** Applies a stored webhook and makes the provider call it claimed. */
+  applyWebhook: (provider: string, id: string, transactionId?: string) => Promise<void>
   faults: Faults
   /** The secrets a signature may be made with: current first, then the one being rotated out. */
   secrets: string[]
@@ -63,8 +63,8 @@ export function webhookHandlers(deps: WebhookHandlerDeps) {
     })
     if (inserted) {
       deps.faults.hit('after-webhook-commit')
-      void deps.applier
-        .apply(provider, body.id, body.data.providerTransactionId)
+      void deps
+        .applyWebhook(provider, body.id, body.data.providerTransactionId)
         .catch((error: unknown) =>
           c
             .get('logger')
