@@ -9,6 +9,7 @@ export {
 } from './consumer'
 export { type DeadLetter, listDeadLetters, type ReplayOptions, replayDeadLetters } from './dlq'
 export { type FanoutOptions, type FanoutSubscription, subscribeFanout } from './fanout'
+export { consumedEvents } from './inbox'
 export { messagingMigrations } from './migrations'
 export { type OutboxEvent, publish } from './outbox'
 export { type MessagingReaperOptions, startMessagingReaper } from './reaper'

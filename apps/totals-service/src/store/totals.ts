@@ -1,5 +1,6 @@
 import { numericToCents } from '@careforall/contracts'
 import type { Queryable } from '@careforall/db'
+import { consumedEvents } from '@careforall/messaging'
 import type { TotalsSnapshot } from '../domain/totals'
 
 /** A `campaign_totals` row as postgres.js returns it (NUMERIC and int8 as strings). */
@@ -58,7 +59,7 @@ export async function* everyTotals(sql: Queryable, pageSize = 1000): AsyncGenera
 }
 
 /**
- * Of these events, the ones the durable consumer has applied (its inbox holds them), each with its
+ * Of these events, the ones the durable consumer has applied (messaging's inbox holds them), each with its
  * campaign's totals read in the same statement: the inbox row and the totals commit together, so
  * the row returned includes the event.
  */
@@ -72,7 +73,11 @@ export async function appliedWithTotals(
     select e.event_id, ${sql.unsafe(T_TOTALS_COLUMNS)}
     from unnest(${events.map((e) => e.eventId)}::text[], ${events.map((e) => e.campaignId)}::uuid[])
       as e (event_id, campaign_id)
-    join inbox i on i.consumer = ${consumer} and i.event_id = e.event_id
+    join ${consumedEvents(
+      sql,
+      consumer,
+      events.map((e) => e.eventId),
+    )} i on i.event_id = e.event_id
     join campaign_totals t on t.campaign_id = e.campaign_id`
   return rows.map((row) => ({ eventId: row.eventId, totals: snapshotOf(row) }))
 }
