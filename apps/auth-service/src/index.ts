@@ -1,4 +1,3 @@
-import { startOutboxRelay } from '@careforall/messaging'
 import { serviceMigrations, startService } from '@careforall/service'
 import { buildApp } from './app'
 import { env } from './env'
@@ -14,9 +13,7 @@ await startService({
   workers: async ({ sql, broker, logger }, { accounts }) => {
     if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)
       await ensureAdmin(accounts, env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
-    return [
-      await consumePaymentActions({ broker, sql, logger }),
-      await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'auth', broker, logger }),
-    ]
+    return [await consumePaymentActions({ broker, sql, logger })]
   },
+  outboxRelay: true,
 })

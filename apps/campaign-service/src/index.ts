@@ -1,4 +1,3 @@
-import { startOutboxRelay } from '@careforall/messaging'
 import { serviceMigrations, startService } from '@careforall/service'
 import { buildApp } from './app'
 import { env } from './env'
@@ -10,8 +9,6 @@ await startService({
   env,
   migrations: [serviceMigrations(import.meta.dir)],
   build: buildApp,
-  workers: async ({ sql, broker, logger }) => [
-    startSweeper(sql, env.SWEEP_INTERVAL_MS, logger),
-    await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'campaign', broker, logger }),
-  ],
+  workers: async ({ sql, logger }) => [startSweeper(sql, env.SWEEP_INTERVAL_MS, logger)],
+  outboxRelay: true,
 })

@@ -1,5 +1,4 @@
 import { openDatabase } from '@careforall/db'
-import { idempotencyMigrations } from '@careforall/http'
 import { serviceMigrations, startService } from '@careforall/service'
 import { buildApp } from './app'
 import { env } from './env'
@@ -9,7 +8,8 @@ await startService({
   name: 'payment-service',
   schema: 'payment',
   env,
-  migrations: [idempotencyMigrations, serviceMigrations(import.meta.dir)],
+  migrations: [serviceMigrations(import.meta.dir)],
+  idempotencyKeys: true,
   // Consumer deliveries, webhook applies and provider-call phases all run at once under load.
   poolMax: 2 * env.DATABASE_POOL_MAX,
   // The sandbox provider's own pool, on its own role and schema: the payment code cannot read it.
@@ -25,4 +25,5 @@ await startService({
   },
   build: buildApp,
   workers: async (deps, service) => [await startWorkers({ ...deps, service })],
+  outboxRelay: true,
 })

@@ -1,7 +1,6 @@
 import type { Sql } from '@careforall/db'
-import { startIdempotencyReaper } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
-import { type Broker, startOutboxRelay } from '@careforall/messaging'
+import type { Broker } from '@careforall/messaging'
 import type { PaymentService } from './app'
 import type { Env } from './env'
 import { startPledgeConsumer } from './events/pledge-created'
@@ -10,8 +9,8 @@ import { startLoop } from './loop'
 /**
  * Everything the payment service runs besides answering HTTP: the sandbox's back office and
  * webhook delivery, the pledge.created consumer, the resumer (recovery points), the webhook
- * applier, the expiry sweeper, the outbox relay and the idempotency-key reaper (the messaging
- * reaper is startService's, as in every service).
+ * applier and the expiry sweeper (the outbox relay and the reapers are startService's, as in every
+ * service).
  * Stopped in the order that lets in-flight work finish.
  */
 export async function startWorkers(options: {
@@ -20,8 +19,6 @@ export async function startWorkers(options: {
   sql: Sql
   broker: Broker
   service: PaymentService
-  /** Tests that only read the outbox leave the relay off. */
-  relay?: boolean
 }) {
   const { env, logger, sql, broker, service } = options
   const sandbox = await service.sandbox.start()
@@ -57,22 +54,15 @@ export async function startWorkers(options: {
     logger,
     round: service.expiry.round,
   })
-  const relay =
-    options.relay === false
-      ? undefined
-      : await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'payment', broker, logger })
-  const reaper = startIdempotencyReaper(sql)
 
   return {
     /** Runs the expiry sweep now (tests). */
     sweepExpired: () => service.expiry.round(),
     stop: async () => {
-      reaper.stop()
       await consumer.stop()
       await Promise.all([resumer.stop(), applier.stop(), expiry.stop()])
       await Promise.all([service.driver.idle(), service.refunds.idle()])
       await sandbox.stop()
-      await relay?.stop()
     },
   }
 }

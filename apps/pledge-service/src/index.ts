@@ -1,5 +1,3 @@
-import { idempotencyMigrations, startIdempotencyReaper } from '@careforall/http'
-import { startOutboxRelay } from '@careforall/messaging'
 import { serviceMigrations, startService } from '@careforall/service'
 import { buildApp } from './app'
 import { env } from './env'
@@ -9,11 +7,9 @@ await startService({
   name: 'pledge-service',
   schema: 'pledge',
   env,
-  migrations: [idempotencyMigrations, serviceMigrations(import.meta.dir)],
+  migrations: [serviceMigrations(import.meta.dir)],
+  idempotencyKeys: true,
   build: (deps) => ({ app: buildApp(deps) }),
-  workers: async ({ sql, broker, logger }) => [
-    await consumePaymentEvents({ broker, sql, logger }),
-    startIdempotencyReaper(sql),
-    await startOutboxRelay({ sql, databaseUrl: env.DATABASE_URL, schema: 'pledge', broker, logger }),
-  ],
+  workers: async ({ sql, broker, logger }) => [await consumePaymentEvents({ broker, sql, logger })],
+  outboxRelay: true,
 })

@@ -1,5 +1,13 @@
 export { backoffMs } from './backoff'
-export { createDb, type DbOptions, jsonb, pingDb, type Queryable, type Sql, type TransactionSql } from './client'
+export {
+  createDb,
+  type DbOptions,
+  jsonb,
+  pingDb,
+  type Queryable,
+  type Sql,
+  type TransactionSql,
+} from './client'
 export { claimDue, type DueWork } from './lease'
 export { type MigrateOptions, migrate, quoteIdent, readMigrations } from './migrate'
 export { type MigrationSet, type OpenDatabaseOptions, openDatabase } from './open'

@@ -52,6 +52,35 @@ describe('the platform started with `bun run dev`', () => {
     expect(await page.text()).toContain('/docs/scalar.js')
   })
 
+  it('refuses an anonymous call to every operation whose contract declares a security requirement', async () => {
+    const doc = (await (await fetch(`${platform.gateway}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>
+    }
+    const guarded: string[] = []
+    const answers: Record<string, number> = {}
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const security = operation.security ?? []
+        // `{}` among the requirements: anonymous callers are allowed on purpose (guest pledges, reads).
+        if (security.length === 0 || security.some((requirement) => Object.keys(requirement).length === 0))
+          continue
+        const url = path.replace(/\{[^}]+\}/g, '0193a1b2-0000-7000-8000-000000000001')
+        const hasBody = method === 'post' || method === 'patch' || method === 'put'
+        const res = await fetch(`${platform.gateway}${url}`, {
+          method: method.toUpperCase(),
+          headers: { 'content-type': 'application/json', 'idempotency-key': `anonymous-${method}-${path}` },
+          ...(hasBody ? { body: '{}' } : {}),
+        })
+        guarded.push(`${method.toUpperCase()} ${path}`)
+        answers[`${method.toUpperCase()} ${path}`] = res.status
+        expect(res.headers.get('content-type')).toStartWith('application/problem+json')
+      }
+    }
+    // Sessions, users, audit, campaign changes, payments, refunds, captures, statistics at least.
+    expect(guarded.length).toBeGreaterThanOrEqual(14)
+    expect(Object.entries(answers).filter(([, status]) => status !== 401)).toEqual([])
+  })
+
   it('never exposes internal routes through the gateway', async () => {
     const res = await fetch(`${platform.gateway}/api/campaigns/../../internal/campaigns/x`)
     expect(res.status).toBe(404)

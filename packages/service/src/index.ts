@@ -2,14 +2,22 @@ import { type MigrationSet, openDatabase, type Sql } from '@careforall/db'
 import {
   createRedis,
   holdReadiness,
+  idempotencyMigrations,
   type Redis,
   type RunningServer,
   releaseReadiness,
   type ServeOptions,
   serve,
+  startIdempotencyReaper,
 } from '@careforall/http'
 import { createLogger, type Logger } from '@careforall/logger'
-import { type Broker, connectBroker, messagingMigrations, startMessagingReaper } from '@careforall/messaging'
+import {
+  type Broker,
+  connectBroker,
+  messagingMigrations,
+  startMessagingReaper,
+  startOutboxRelay,
+} from '@careforall/messaging'
 
 /** What every service reads from its environment to start (see `serviceEnv` in packages/http). */
 export interface StartEnv {
@@ -50,8 +58,10 @@ export interface ServiceDefinition<
   /** The schema the service's role owns. */
   schema: string
   env: E
-  /** Applied after messaging's own (outbox, inbox), in order: e.g. idempotency's, then the service's. */
+  /** Applied after messaging's own (outbox, inbox) and idempotency's (when used), in order. */
   migrations: MigrationSet[]
+  /** The service has (I) endpoints: its `idempotency_keys` table, and the reaper of expired keys. */
+  idempotencyKeys?: boolean
   /** Pool size when it is not `DATABASE_POOL_MAX`. */
   poolMax?: number
   /** Opens what this service needs besides the common parts (the payment sandbox's pool). */
@@ -63,6 +73,8 @@ export interface ServiceDefinition<
    * `/ready` answers 503 until they have started. Stopped in the order given, on shutdown.
    */
   workers?(deps: D, built: B): Promise<Stoppable[]>
+  /** Publishes what the service writes to its outbox: the relay starts after the workers, stops after them. */
+  outboxRelay?: boolean
   /** Runs as soon as shutdown starts, before in-flight requests drain (totals ends its event streams). */
   onShutdownStart?(built: B): void
   /** Passed to `serve()` as is (a WebSocket handler). */
@@ -90,7 +102,11 @@ export async function startService<
   const sql = await openDatabase({
     url: env.DATABASE_URL,
     schema: definition.schema,
-    migrations: [messagingMigrations, ...definition.migrations],
+    migrations: [
+      messagingMigrations,
+      ...(definition.idempotencyKeys ? [idempotencyMigrations] : []),
+      ...definition.migrations,
+    ],
     logger,
     max: definition.poolMax ?? env.DATABASE_POOL_MAX,
   })
@@ -133,7 +149,19 @@ export async function startService<
       ...(extended ? [() => extended.close()] : []),
     ],
   })
+  if (definition.idempotencyKeys) workers.push(startIdempotencyReaper(sql))
   workers.push(...((await definition.workers?.(deps, built)) ?? []))
+  if (definition.outboxRelay) {
+    workers.push(
+      await startOutboxRelay({
+        sql,
+        databaseUrl: env.DATABASE_URL,
+        schema: definition.schema,
+        broker,
+        logger,
+      }),
+    )
+  }
   releaseReadiness()
   return { built, deps, server }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestResources, type TestResources } from '@careforall/db/testing'
-import { freePort, inheritedEnv, worldEnv } from '@careforall/devkit/testing'
+import { freePort, spawnBun, worldEnv } from '@careforall/devkit/testing'
 import postgres from 'postgres'
 
 interface Line {
@@ -10,36 +10,20 @@ interface Line {
   label?: string
 }
 
-/** The example service as a real process, its output collected line by line. */
+/** The example service as a real process, its output read line by line. */
 function spawnExample(world: TestResources, extra: Record<string, string> = {}) {
   const port = freePort()
-  const proc = Bun.spawn(
-    [
-      process.execPath,
-      '--preload',
-      '@careforall/otel/register',
-      `${import.meta.dir}/fixtures/example-service.ts`,
-    ],
-    {
-      cwd: `${import.meta.dir}/..`,
-      env: { ...inheritedEnv, ...worldEnv(world, 'chat'), PORT: String(port), ...extra },
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
-    },
-  )
-  let output = ''
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) output += new TextDecoder().decode(chunk)
-  }
-  void collect(proc.stdout)
-  void collect(proc.stderr)
+  const spawned = spawnBun(`${import.meta.dir}/fixtures/example-service.ts`, {
+    cwd: `${import.meta.dir}/..`,
+    env: { ...worldEnv(world, 'chat'), PORT: String(port), ...extra },
+  })
   const lines = (): Line[] =>
-    output
+    spawned
+      .output()
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Line)
-  return { url: `http://127.0.0.1:${port}`, proc, lines, output: () => output }
+  return { url: `http://127.0.0.1:${port}`, proc: spawned.proc, lines }
 }
 
 async function status(url: string): Promise<number> {
@@ -92,7 +76,7 @@ describe('startService', () => {
         const tables = await sql<{ table_name: string }[]>`
           select table_name from information_schema.tables where table_schema = 'chat' order by table_name`
         expect(tables.map((row) => row.table_name)).toEqual(
-          expect.arrayContaining(['example_rows', 'inbox', 'outbox', 'schema_migrations']),
+          expect.arrayContaining(['example_rows', 'idempotency_keys', 'inbox', 'outbox', 'schema_migrations']),
         )
       } finally {
         await sql.end()

@@ -1,4 +1,4 @@
-import { inheritedEnv } from '@careforall/devkit/testing'
+import { spawnBun, waitUntilAnswers } from '@careforall/devkit/testing'
 
 export interface Child {
   proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>
@@ -15,39 +15,20 @@ export interface Child {
  * production, so a fault point can kill it for real: nothing flushed, nothing committed.
  */
 export function startChild(env: Record<string, string>): Child {
-  const proc = Bun.spawn([process.execPath, '--preload', '@careforall/otel/register', 'src/index.ts'], {
+  const spawned = spawnBun('src/index.ts', {
     cwd: `${import.meta.dir}/../..`,
-    env: { ...inheritedEnv, OTEL_SERVICE_NAME: 'payment-service', ...env },
-    stdin: 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
+    env: { OTEL_SERVICE_NAME: 'payment-service', ...env },
   })
-  let output = ''
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) output += new TextDecoder().decode(chunk)
-  }
-  void collect(proc.stdout)
-  void collect(proc.stderr)
+  const { proc, output } = spawned
   return {
     proc,
-    output: () => output,
+    output,
     exited: (ms) =>
       Promise.race([
         proc.exited,
-        Bun.sleep(ms).then(() => Promise.reject(new Error(`still running after ${ms} ms:\n${output}`))),
+        Bun.sleep(ms).then(() => Promise.reject(new Error(`still running after ${ms} ms:\n${output()}`))),
       ]),
-    ready: async (url, ms = 20_000) => {
-      const deadline = Date.now() + ms
-      while (Date.now() < deadline) {
-        if (proc.exitCode !== null) throw new Error(`exited with ${proc.exitCode}:\n${output}`)
-        const ok = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1000) })
-          .then((res) => res.ok)
-          .catch(() => false)
-        if (ok) return
-        await Bun.sleep(100)
-      }
-      throw new Error(`not ready in time:\n${output}`)
-    },
+    ready: (url, ms = 20_000) => waitUntilAnswers(`${url}/ready`, spawned, ms),
     stop: async () => {
       if (proc.exitCode === null) proc.kill('SIGTERM')
       return proc.exited

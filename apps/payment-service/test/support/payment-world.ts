@@ -51,7 +51,7 @@ export interface PledgeData {
  */
 export async function startPaymentWorld(
   overrides: Partial<Env> = {},
-  options: { auth?: boolean; relay?: boolean } = {},
+  options: { auth?: boolean } = {},
 ): Promise<PaymentWorld> {
   const world = await createTestResources()
   const auth = options.auth ? await startTestAuth(world) : undefined
@@ -114,7 +114,7 @@ export async function startPaymentWorld(
     ...(auth ? {} : { verifier: { verify: async () => Promise.reject(new UnauthorizedError()) } }),
   })
   fetchHandler = service.app.fetch
-  const workers = await startWorkers({ env, logger, sql, broker, service, relay: options.relay ?? false })
+  const workers = await startWorkers({ env, logger, sql, broker, service })
   const channel = await broker.connection.createChannel()
   await declareExchanges(channel)
   // Publishing before the consumer declared its queue would drop the message: wait for it.

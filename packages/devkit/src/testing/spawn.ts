@@ -36,19 +36,21 @@ export function worldEnv(world: TestResources, schema: string | undefined): Reco
   }
 }
 
-/**
- * Starts a service as the real process `bun src/index.ts` (telemetry preloaded, as in dev and
- * production) and waits until its `/ready` answers 200.
- */
-export async function spawnService(
-  name: ServiceName,
-  env: Record<string, string>,
-  options: { readyTimeoutMs?: number } = {},
-): Promise<RunningService> {
-  const port = Number(env.PORT ?? freePort())
-  const proc = Bun.spawn([process.execPath, '--preload', '@careforall/otel/register', 'src/index.ts'], {
-    cwd: serviceDir(name),
-    env: { ...inheritedEnv, OTEL_SERVICE_NAME: `${name}-service`, ...env, PORT: String(port) },
+/** A Bun process of ours, with telemetry preloaded as in dev and production, and what it printed. */
+export interface SpawnedProcess {
+  proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string
+}
+
+/** Runs `bun --preload @careforall/otel/register <entry>` in `cwd`, collecting its output. */
+export function spawnBun(
+  entry: string,
+  options: { cwd: string; env: Record<string, string> },
+): SpawnedProcess {
+  const proc = Bun.spawn([process.execPath, '--preload', '@careforall/otel/register', entry], {
+    cwd: options.cwd,
+    env: { ...inheritedEnv, ...options.env },
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
@@ -59,27 +61,57 @@ export async function spawnService(
   }
   void collect(proc.stdout)
   void collect(proc.stderr)
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000)
+  return { proc, output: () => output }
+}
+
+/** Polls `url` until it answers 2xx; fails when `proc` exits first or the time runs out. */
+export async function waitUntilAnswers(
+  url: string,
+  spawned: SpawnedProcess,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`${name}-service exited with ${proc.exitCode}:\n${output}`)
-    const ok = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1000) })
+    if (spawned.proc.exitCode !== null) {
+      throw new Error(`exited with ${spawned.proc.exitCode}:\n${spawned.output()}`)
+    }
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) })
       .then((res) => res.ok)
       .catch(() => false)
-    if (ok) {
-      return {
-        url,
-        port,
-        proc,
-        output: () => output,
-        stop: async () => {
-          if (proc.exitCode === null) proc.kill('SIGTERM')
-          return proc.exited
-        },
-      }
-    }
+    if (ok) return
     await Bun.sleep(100)
   }
-  proc.kill('SIGKILL')
-  throw new Error(`${name}-service was not ready in time:\n${output}`)
+  spawned.proc.kill('SIGKILL')
+  throw new Error(`${url} did not answer in time:\n${spawned.output()}`)
+}
+
+/**
+ * Starts a service as the real process `bun src/index.ts` (telemetry preloaded, as in dev and
+ * production) and waits until its `/ready` answers 200.
+ */
+export async function spawnService(
+  name: ServiceName,
+  env: Record<string, string>,
+  options: { readyTimeoutMs?: number } = {},
+): Promise<RunningService> {
+  const port = Number(env.PORT ?? freePort())
+  const spawned = spawnBun('src/index.ts', {
+    cwd: serviceDir(name),
+    env: { OTEL_SERVICE_NAME: `${name}-service`, ...env, PORT: String(port) },
+  })
+  const url = `http://127.0.0.1:${port}`
+  await waitUntilAnswers(`${url}/ready`, spawned, options.readyTimeoutMs).catch((error: Error) => {
+    throw new Error(`${name}-service: ${error.message}`)
+  })
+  const { proc } = spawned
+  return {
+    url,
+    port,
+    proc,
+    output: spawned.output,
+    stop: async () => {
+      if (proc.exitCode === null) proc.kill('SIGTERM')
+      return proc.exited
+    },
+  }
 }
