@@ -1,7 +1,7 @@
 import { serviceMigrations, startService } from '@careforall/service'
 import { buildApp } from './app'
 import { env } from './env'
-import { feedTotals } from './service'
+import { feedTotals } from './workers'
 
 await startService({
   name: 'totals-service',

@@ -3,10 +3,10 @@ import type { CloudEvent, PaymentSummaryItem } from '@careforall/contracts'
 import { inheritedEnv } from '@careforall/devkit/testing'
 import { metricsText, startTelemetry } from '@careforall/otel'
 import { figuresOf } from '../src/domain/ledger'
-import { rebuildFromSummary } from '../src/reconcile/rebuild'
-import { reconcile } from '../src/reconcile/reconcile'
 import { createSummaryClient, type SummaryClient } from '../src/reconcile/summary-client'
 import { dailyStats } from '../src/store/stats'
+import { rebuildFromSummary } from '../src/usecases/rebuild'
+import { reconcile } from '../src/usecases/reconcile'
 import { captured, type PaymentRef, payment, refunded } from './support/events'
 import {
   applied,

@@ -4,8 +4,8 @@ import { openDatabase } from '@careforall/db'
 import { createLogger } from '@careforall/logger'
 import { messagingMigrations } from '@careforall/messaging'
 import { env } from '../env'
-import { rebuildFromSummary } from '../reconcile/rebuild'
 import { createSummaryClient } from '../reconcile/summary-client'
+import { rebuildFromSummary } from '../usecases/rebuild'
 
 const logger = createLogger({ serviceName: 'totals-rebuild', level: env.LOG_LEVEL })
 const sql = await openDatabase({

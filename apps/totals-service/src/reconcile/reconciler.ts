@@ -1,7 +1,7 @@
 import type { Queryable } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
 import { meter } from '@careforall/otel'
-import { type ReconcileResult, reconcile } from './reconcile'
+import { type ReconcileResult, reconcile } from '../usecases/reconcile'
 import type { SummaryClient } from './summary-client'
 
 export interface ReconcilerOptions {

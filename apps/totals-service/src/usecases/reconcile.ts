@@ -1,7 +1,7 @@
 import type { Queryable } from '@careforall/db'
 import { type CampaignFigures, FiguresBuilder, sameFigures, ZERO_FIGURES } from '../domain/ledger'
+import type { SummaryClient } from '../reconcile/summary-client'
 import { everyTotals, findTotals } from '../store/totals'
-import type { SummaryClient } from './summary-client'
 
 /** A campaign whose served totals differ from what the payment service's summary implies. */
 export interface Drift {

@@ -1,6 +1,6 @@
 import { type Sql, withTransaction } from '@careforall/db'
+import type { SummaryClient } from '../reconcile/summary-client'
 import { stageSummary, swapInStaged } from '../store/rebuild'
-import type { SummaryClient } from './summary-client'
 
 export interface RebuildResult {
   payments: number
