@@ -24,6 +24,8 @@ export interface CreateAppOptions {
    * gateway's CORS and security headers, and its merged `/openapi.json` in place of its own.
    */
   configure?: (app: AppOpenAPI) => void
+  /** What routes declared on the app itself (not on a mounted router) are guarded with. */
+  auth?: RouterAuth
 }
 
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics'])
@@ -85,7 +87,7 @@ function validationHook(
  * operational routes (`/health`, `/ready`, `/metrics`, `/openapi.json`, `/docs`).
  */
 export function createApp(options: CreateAppOptions): AppOpenAPI {
-  const app = createRouter()
+  const app = createRouter(options.auth)
   app.use(
     '*',
     requestId({ limitLength: 128 }),

@@ -43,6 +43,7 @@ export {
   startIdempotencyReaper,
 } from './idempotency'
 export { INTERNAL_SECRET_HEADER, requireInternalSecret } from './internal'
+export { createInternalClient, type InternalClientOptions, type InternalGet } from './internal-client'
 export { jsonContent, problemResponses } from './openapi'
 export {
   checkReadiness,
@@ -54,7 +55,7 @@ export {
 } from './ops'
 export { cursorFrom, nextCursorOf } from './pagination'
 export { problemResponse, statusProblem } from './problem'
-export { type RateLimitOptions, rateLimit } from './rate-limit'
+export { createLimiter, type Limiter, type RateLimitOptions, rateLimit } from './rate-limit'
 export { createRedis, pingRedis, type Redis } from './redis'
 export { type RunningServer, type ServeOptions, serve } from './serve'
 export type { AppEnv, AppOpenAPI, AppRouteHandler, AuthUser } from './types'

@@ -23,18 +23,7 @@ export interface RateLimitOptions {
  * every login because Redis blinked would be its own denial of service.
  */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
-  const redisStore = new RedisStore<AppEnv>({
-    client: {
-      scriptLoad: (script) => options.redis.script('LOAD', script) as Promise<string>,
-      // ioredis answers `unknown`; the store names what its own scripts return.
-      evalsha: <TArgs extends unknown[], TData = unknown>(sha: string, keys: string[], args: TArgs) =>
-        options.redis.evalsha(sha, keys.length, ...keys, ...(args as (string | number)[])) as Promise<TData>,
-      decr: (key) => options.redis.decr(key),
-      del: (key) => options.redis.del(key),
-    },
-    prefix: `ratelimit:${options.name}:`,
-  })
-  const store = failOpen(redisStore, options)
+  const store = failOpen(redisStore(options), options)
   const keys = new WeakMap<Context, string>()
   return rateLimiter<AppEnv>({
     windowMs: options.windowMs,
@@ -62,7 +51,44 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
   })
 }
 
-function failOpen(store: Store<AppEnv>, options: RateLimitOptions): Store<AppEnv> {
+/** hono-rate-limiter's RedisStore (atomic Lua counters) over our ioredis client. */
+function redisStore(options: Pick<RateLimitOptions, 'redis' | 'name'>): RedisStore<AppEnv> {
+  return new RedisStore<AppEnv>({
+    client: {
+      scriptLoad: (script) => options.redis.script('LOAD', script) as Promise<string>,
+      // ioredis answers `unknown`; the store names what its own scripts return.
+      evalsha: <TArgs extends unknown[], TData = unknown>(sha: string, keys: string[], args: TArgs) =>
+        options.redis.evalsha(sha, keys.length, ...keys, ...(args as (string | number)[])) as Promise<TData>,
+      decr: (key) => options.redis.decr(key),
+      del: (key) => options.redis.del(key),
+    },
+    prefix: `ratelimit:${options.name}:`,
+  })
+}
+
+export interface Limiter {
+  /** Counts one hit for `key`; `allowed` is false once the window's limit is passed. */
+  hit(key: string): Promise<{ allowed: boolean; retryAfterMs: number }>
+}
+
+/**
+ * The same shared counter as `rateLimit()`, for what is not an HTTP request (a chat message on an
+ * open socket): every instance counts in Redis, and with Redis down it fails open, logged.
+ */
+export function createLimiter(options: Omit<RateLimitOptions, 'key'>): Limiter {
+  const store = failOpen(redisStore(options), options)
+  // The store reads only the window from the middleware's configuration.
+  store.init?.({ windowMs: options.windowMs } as Parameters<NonNullable<Store<AppEnv>['init']>>[0])
+  return {
+    hit: async (key) => {
+      const { totalHits, resetTime } = await store.increment(key)
+      const retryAfterMs = Math.max(0, (resetTime?.getTime() ?? Date.now() + options.windowMs) - Date.now())
+      return { allowed: totalHits <= options.limit, retryAfterMs }
+    },
+  }
+}
+
+function failOpen(store: Store<AppEnv>, options: Omit<RateLimitOptions, 'key'>): Store<AppEnv> {
   const fallback = () => ({ totalHits: 0, resetTime: new Date(Date.now() + options.windowMs) })
   return {
     init: (config) => store.init?.(config),

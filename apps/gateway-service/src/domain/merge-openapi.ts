@@ -38,7 +38,8 @@ type Rename = (type: string, name: string) => string
  * components independently (each has its own `Problem`), so each service's components are
  * renamed under its prefix and every `$ref`, discriminator mapping and security requirement of
  * that service is rewritten to match. Security schemes that every service defines identically
- * (the platform's one bearer token) keep their name, so the docs ask for the token once.
+ * (the platform's one bearer token) keep their name, so the docs ask for the token once; schemes
+ * no public operation uses (the services' internal secret) are left out.
  */
 export function mergeOpenApi(sources: ServiceDocument[], meta: MergeMeta): OpenApiDocument {
   const paths: Record<string, Record<string, unknown>> = {}
@@ -58,6 +59,20 @@ export function mergeOpenApi(sources: ServiceDocument[], meta: MergeMeta): OpenA
       for (const [name, value] of Object.entries(entries)) merged[rename(type, name)] = value
       components[type] = merged
     }
+  }
+  // Only the schemes some public operation asks for: the services' internal secret is not one.
+  const used = new Set<string>()
+  for (const item of Object.values(paths)) {
+    for (const operation of Object.values(item)) {
+      for (const requirement of (operation as { security?: Record<string, unknown>[] }).security ?? []) {
+        for (const name of Object.keys(requirement)) used.add(name)
+      }
+    }
+  }
+  if (components.securitySchemes) {
+    components.securitySchemes = Object.fromEntries(
+      Object.entries(components.securitySchemes).filter(([name]) => used.has(name)),
+    )
   }
   const description =
     meta.unavailable.length === 0

@@ -1,4 +1,4 @@
-import { type AppOpenAPI, createApp, type ReadinessChecks } from '@careforall/http'
+import { type AppOpenAPI, createApp, type ReadinessChecks, UnauthorizedError } from '@careforall/http'
 import { createLogger } from '@careforall/logger'
 
 /** A request as the upstream service received it. */
@@ -28,7 +28,19 @@ export function startUpstream(
   service: string,
   options: { configure?: (app: AppOpenAPI) => void; readiness?: ReadinessChecks } = {},
 ): FakeUpstream {
-  const app = createApp({ service, logger: silent(service), readiness: options.readiness ?? {} })
+  const app = createApp({
+    service,
+    logger: silent(service),
+    readiness: options.readiness ?? {},
+    // Routes a test declares with `security` need a verifier: this one knows no token.
+    auth: {
+      verifier: {
+        verify: async () => {
+          throw new UnauthorizedError()
+        },
+      },
+    },
+  })
   options.configure?.(app)
   const received: Received[] = []
   app.all('*', async (c) => {
