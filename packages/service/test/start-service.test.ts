@@ -76,7 +76,13 @@ describe('startService', () => {
         const tables = await sql<{ table_name: string }[]>`
           select table_name from information_schema.tables where table_schema = 'chat' order by table_name`
         expect(tables.map((row) => row.table_name)).toEqual(
-          expect.arrayContaining(['example_rows', 'idempotency_keys', 'inbox', 'outbox', 'schema_migrations']),
+          expect.arrayContaining([
+            'example_rows',
+            'idempotency_keys',
+            'inbox',
+            'outbox',
+            'schema_migrations',
+          ]),
         )
       } finally {
         await sql.end()
