@@ -6,6 +6,28 @@ export const env = parseEnv(
   serviceEnv.extend({
     PORT: port(3006),
     DATABASE_URL: z.string().default(localDatabaseUrl('chat')),
+    AUTH_JWKS_URL: z.url().default('http://127.0.0.1:3001/api/auth/.well-known/jwks.json'),
+    /** Where a signed-in visitor's display name comes from (`GET /api/auth/me` with their token). */
+    AUTH_SERVICE_URL: z.url().default('http://127.0.0.1:3001'),
+    /** Where a room checks its campaign (exists, open, who owns it). */
+    CAMPAIGN_SERVICE_URL: z.url().default('http://127.0.0.1:3002'),
+    /** Messages one user may post across every room and instance, per window. */
+    CHAT_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    CHAT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(10),
+    /** A socket that sends nothing (not even a pong to our pings) this long is closed. */
+    CHAT_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(960).default(60),
+    /** A reader this far behind (bytes queued for it) is dropped instead of growing memory. */
+    CHAT_BACKPRESSURE_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
+    /** Longest mute an owner or admin may set, in minutes (a week). */
+    CHAT_MAX_MUTE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(7 * 24 * 60),
   }),
   process.env,
 )

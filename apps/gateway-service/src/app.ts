@@ -60,6 +60,7 @@ export function buildApp(deps: Deps) {
       upstreams,
       timeoutMs: deps.upstreamTimeoutMs,
       bodyLimitBytes: deps.bodyLimitBytes,
+      corsOrigins: deps.corsOrigins,
       verifier: createTokenVerifier({
         jwksUrl: `${upstreams.auth}/api/auth/.well-known/jwks.json`,
         logger: deps.logger,

@@ -2,6 +2,7 @@ import { serve } from '@careforall/http'
 import { createLogger } from '@careforall/logger'
 import { buildApp } from './app'
 import { env } from './env'
+import { chatRelay } from './routes/chat-socket/relay'
 
 const logger = createLogger({ serviceName: 'gateway-service', level: env.LOG_LEVEL })
 const app = buildApp({
@@ -19,4 +20,14 @@ const app = buildApp({
   corsOrigins: env.CORS_ORIGINS,
 })
 
-serve({ app, port: env.PORT, hostname: env.HOST, logger })
+serve({
+  app,
+  port: env.PORT,
+  hostname: env.HOST,
+  logger,
+  websocket: chatRelay({
+    logger,
+    idleTimeoutSeconds: env.CHAT_IDLE_TIMEOUT_SECONDS,
+    backpressureLimitBytes: env.CHAT_BACKPRESSURE_LIMIT_BYTES,
+  }),
+})

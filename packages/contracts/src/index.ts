@@ -1,3 +1,4 @@
+export * from './chat'
 export * from './common'
 export * from './events/catalog'
 export * from './events/envelope'

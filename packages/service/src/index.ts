@@ -77,8 +77,8 @@ export interface ServiceDefinition<
   outboxRelay?: boolean
   /** Runs as soon as shutdown starts, before in-flight requests drain (totals ends its event streams). */
   onShutdownStart?(built: B): void
-  /** Passed to `serve()` as is (a WebSocket handler). */
-  serve?: Pick<ServeOptions, 'websocket' | 'drainMs'>
+  /** More for `serve()`, from what `build` made: a WebSocket handler, a drain time. */
+  serve?(built: B): Pick<ServeOptions, 'websocket' | 'drainMs'>
 }
 
 /** A service's own migrations, in `migrations/` beside its `src/`. */
@@ -137,7 +137,7 @@ export async function startService<
     hostname: env.HOST,
     logger,
     exitWhenUnreadyMs: env.UNREADY_EXIT_AFTER_MS,
-    ...definition.serve,
+    ...definition.serve?.(built),
     onShutdown: [
       async () => {
         for (const worker of workers) await worker.stop()

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream'
 import { createLogger } from '@careforall/logger'
 import { buildApp, type Deps } from '../../src/app'
 import type { ServiceKey, Upstreams } from '../../src/domain/services'
+import { chatRelay } from '../../src/routes/chat-socket/relay'
 import { closedPortUrl } from './upstream'
 
 export interface TestGateway {
@@ -49,6 +50,11 @@ export function startGateway(
     port: 0,
     hostname: '127.0.0.1',
     fetch: app.fetch,
+    websocket: chatRelay({
+      logger: createLogger({ serviceName: 'gateway-service', level: 'silent' }),
+      idleTimeoutSeconds: 60,
+      backpressureLimitBytes: 1024 * 1024,
+    }),
     ...(idleTimeout ? { idleTimeout } : {}),
   })
   return {

@@ -3,6 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { isInternalPath } from '../../domain/internal-path'
 import { SERVICE_KEYS, SERVICES } from '../../domain/services'
+import { chatSocketUpgrade } from '../chat-socket/upgrade'
 import { captureClient, type ProxyEnv } from './client'
 import { type ForwardOptions, forwardTo } from './forward'
 
@@ -10,6 +11,8 @@ export interface ProxyOptions extends ForwardOptions {
   bodyLimitBytes: number
   /** Checks a bearer token's signature and claims; the services check roles and the denylist. */
   verifier: TokenVerifier
+  /** Origins that may open chat sockets (CORS_ORIGINS). */
+  corsOrigins: string[]
 }
 
 /**
@@ -34,6 +37,16 @@ export function proxyRouter(options: ProxyOptions): Hono<ProxyEnv> {
           `The request body is larger than ${options.bodyLimitBytes} bytes`,
         )
       },
+    }),
+  )
+  // A chat room's socket: checked by the chat service over HTTP, then relayed (decision 0025).
+  router.get(
+    '/api/chat/campaigns/:campaignId/ws',
+    chatSocketUpgrade({
+      chatUrl: options.upstreams.chat,
+      origins: options.corsOrigins,
+      forward: forwardTo('chat', options),
+      timeoutMs: options.timeoutMs,
     }),
   )
   for (const key of SERVICE_KEYS) {
