@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, string> = {
   pledges: 'pledges.ts', // issue 6: pledges/s creation → CAPTURED, p50/p99, the slow stage
   totals: 'totals.ts', // issue 7: GET /api/totals through the gateway, SSE visibility
   db: 'db-cost.ts', // what a statement and a commit cost here, client and server (the pledges budget)
+  chat: 'chat.ts', // issue 14: 1,000 sockets in one room through the gateway, broadcast latency, memory
 }
 
 const only = Bun.argv.slice(2).filter((arg) => !arg.startsWith('-'))
