@@ -1,4 +1,4 @@
-import { localDatabaseUrl, parseEnv, port, serviceEnv } from '@careforall/http'
+import { localDatabaseUrl, parseEnv, port, serviceEnv, socketLimitsEnv } from '@careforall/http'
 import { z } from 'zod'
 
 /** The only reader of `process.env` in the chat service: validated once at start. */
@@ -14,14 +14,7 @@ export const env = parseEnv(
     /** Messages one user may post across every room and instance, per window. */
     CHAT_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     CHAT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(10),
-    /** A socket that sends nothing (not even a pong to our pings) this long is closed. */
-    CHAT_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(960).default(60),
-    /** A reader this far behind (bytes queued for it) is dropped instead of growing memory. */
-    CHAT_BACKPRESSURE_LIMIT_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .default(1024 * 1024),
+    ...socketLimitsEnv,
     /** Longest mute an owner or admin may set, in minutes (a week). */
     CHAT_MAX_MUTE_MINUTES: z.coerce
       .number()

@@ -1,4 +1,4 @@
-import { parseEnv, port, serviceEnv } from '@careforall/http'
+import { parseEnv, port, serviceEnv, socketLimitsEnv } from '@careforall/http'
 import { z } from 'zod'
 
 const upstream = (defaultUrl: string) =>
@@ -40,14 +40,8 @@ export const env = parseEnv(
       .default(1024 * 1024),
     /** Comma-separated origins allowed by CORS (the admin panel's dev server and the gateway itself). */
     CORS_ORIGINS: origins,
-    /** A chat client that answers nothing (not even the gateway's pings) this long is closed. */
-    CHAT_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(960).default(60),
-    /** A chat client this far behind (bytes queued for it) is dropped instead of growing memory. */
-    CHAT_BACKPRESSURE_LIMIT_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .default(1024 * 1024),
+    /** The client's side of each chat socket (the relay) keeps the chat service's limits. */
+    ...socketLimitsEnv,
   }),
   process.env,
 )

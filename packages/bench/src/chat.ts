@@ -61,7 +61,8 @@ try {
         name: `Poster ${i}`,
       }),
     })
-    if (res.status !== 201) throw new Error(`registering poster ${i} answered ${res.status}: ${await res.text()}`)
+    if (res.status !== 201)
+      throw new Error(`registering poster ${i} answered ${res.status}: ${await res.text()}`)
     posters.push(((await res.json()) as { accessToken: string }).accessToken)
   }
 
@@ -109,7 +110,8 @@ try {
   const elapsed = (performance.now() - started) / 1000
   const cpuAfter = { chat: await cpuSeconds(pids.chat ?? 0), gateway: await cpuSeconds(pids.gateway ?? 0) }
 
-  if (refusals.size > 0) console.log(`posts refused: ${[...refusals].map(([code, n]) => `${code} ${n}`).join(', ')}`)
+  if (refusals.size > 0)
+    console.log(`posts refused: ${[...refusals].map(([code, n]) => `${code} ${n}`).join(', ')}`)
   const sorted = latencies.sort((a, b) => a - b)
   const p50 = percentile(sorted, 50)
   const p99 = percentile(sorted, 99)

@@ -42,6 +42,20 @@ export const serviceEnv = z.object({
     .default(30 * 24),
 })
 
+/**
+ * The chat sockets' limits, read by the chat service and by the gateway (which holds the client's
+ * side of each chat socket): a socket silent this long is closed (Bun pings it first), a reader
+ * this far behind is dropped instead of growing memory.
+ */
+export const socketLimitsEnv = {
+  CHAT_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(960).default(60),
+  CHAT_BACKPRESSURE_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+}
+
 /** A port setting with the service's default (DESIGN.md's port table). */
 export function port(defaultPort: number) {
   return z.coerce.number().int().min(0).max(65535).default(defaultPort)

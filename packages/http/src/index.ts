@@ -16,7 +16,7 @@ export {
 } from './auth/tokens'
 export { createTokenVerifier, type TokenVerifier, type VerifierOptions } from './auth/verifier'
 export { clientIp } from './client-ip'
-export { localDatabaseUrl, parseEnv, port, serviceEnv } from './config'
+export { localDatabaseUrl, parseEnv, port, serviceEnv, socketLimitsEnv } from './config'
 export { type CreateAppOptions, createApp, createRouter, redactUrl, withMiddleware } from './create-app'
 export {
   AppError,

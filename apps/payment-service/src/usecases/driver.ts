@@ -16,6 +16,7 @@ import {
   scheduleRetry,
 } from '../store/payments'
 import type { Applier } from './apply-webhooks'
+import { inFlight } from './in-flight'
 import { recordFact } from './record-fact'
 
 export interface DriverSettings {
@@ -46,7 +47,7 @@ export function createDriver(deps: {
   settings: DriverSettings
 }) {
   const { sql, provider, faults, logger, settings } = deps
-  const inFlight = new Set<Promise<void>>()
+  const calls = inFlight()
 
   const failed = async (
     payment: PaymentRow,
@@ -165,13 +166,10 @@ export function createDriver(deps: {
         parent: contextFromHeaders(payment.traceHeaders),
       },
       () => step(payment),
+    ).catch((error: unknown) =>
+      logger.error({ err: error, paymentId: payment.id }, 'driving a payment failed; the resumer retries'),
     )
-      .catch((error: unknown) =>
-        logger.error({ err: error, paymentId: payment.id }, 'driving a payment failed; the resumer retries'),
-      )
-      .finally(() => inFlight.delete(run))
-    inFlight.add(run)
-    return run
+    return calls.track(run)
   }
 
   return {
@@ -194,9 +192,7 @@ export function createDriver(deps: {
       return payments.length === 50
     },
     /** Resolves once no provider call started here is still running. */
-    idle: async () => {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight])
-    },
+    idle: calls.idle,
   }
 }
 

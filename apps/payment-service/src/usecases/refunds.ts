@@ -18,6 +18,7 @@ import {
 import type { Applier } from './apply-webhooks'
 import { canManage } from './capture'
 import { type DriverSettings, RETRY_MAX_MS } from './driver'
+import { inFlight } from './in-flight'
 
 /**
  * A refund, partial or of all that remains, run inside the idempotent request's transaction under
@@ -83,7 +84,7 @@ export function createRefunds(deps: {
   drivePayment: (payment: PaymentRow) => unknown
 }) {
   const { sql, provider, faults, logger, settings } = deps
-  const inFlight = new Set<Promise<void>>()
+  const calls = inFlight()
 
   const call = async (refund: RefundRow) => {
     const payment = await findPayment(sql, refund.paymentId)
@@ -109,11 +110,10 @@ export function createRefunds(deps: {
 
   /** Drives one refund the caller has claimed (its request, or the resumer). */
   const drive = (refund: RefundRow): Promise<void> => {
-    const run = call(refund)
-      .catch((error: unknown) => logger.error({ err: error, refundId: refund.id }, 'driving a refund failed'))
-      .finally(() => inFlight.delete(run))
-    inFlight.add(run)
-    return run
+    const run = call(refund).catch((error: unknown) =>
+      logger.error({ err: error, refundId: refund.id }, 'driving a refund failed'),
+    )
+    return calls.track(run)
   }
 
   return {
@@ -127,9 +127,7 @@ export function createRefunds(deps: {
       return refunds.length === 50
     },
     /** Resolves once no refund call started here is still running. */
-    idle: async () => {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight])
-    },
+    idle: calls.idle,
   }
 }
 
