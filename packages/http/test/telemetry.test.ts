@@ -123,7 +123,10 @@ describe('telemetry()', () => {
 
     // The same series, each counted once more by the second app: nothing renamed, nothing lost.
     expect([...afterOurs.keys()].sort()).toEqual([...afterReference.keys()].sort())
+    // Counts per series; a finite bucket holds the requests faster than its bound, which depends
+    // on how busy the machine was during each run, so only its presence is compared.
     for (const [series, value] of afterReference) {
+      if (/le="[^+]/.test(series)) continue
       const expected = series.startsWith('http_server_active_requests') ? 0 : value * 2
       expect({ series, value: afterOurs.get(series) }).toEqual({ series, value: expected })
     }
