@@ -63,17 +63,24 @@ export function withMiddleware<R extends RouteConfig>(
   return { ...route, middleware: [...own, ...middleware] }
 }
 
+/**
+ * The 400 for input that failed its schema, naming each field: what the routes' Zod hook answers,
+ * for a handler that validates by hand (a WebSocket upgrade, which is not a JSON route).
+ */
+export function invalidRequest(issues: { path: PropertyKey[]; message: string }[]): BadRequestError {
+  const errors = issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }))
+  return new BadRequestError('The request is invalid', { errors })
+}
+
 function validationHook(
   result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } },
   c: Context<AppEnv>,
 ): Response | undefined {
   if (result.success || !result.error) return undefined
-  const errors = result.error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    message: issue.message,
-  }))
-  const error = new BadRequestError('The request is invalid', { errors })
-  const { problem } = mapError(error, c.get('requestId'))
+  const { problem } = mapError(invalidRequest(result.error.issues), c.get('requestId'))
   return problemResponse({
     ...problem,
     type: 'https://careforall.dev/problems/validation-failed',

@@ -17,7 +17,14 @@ export {
 export { createTokenVerifier, type TokenVerifier, type VerifierOptions } from './auth/verifier'
 export { clientIp } from './client-ip'
 export { localDatabaseUrl, parseEnv, port, serviceEnv, socketLimitsEnv } from './config'
-export { type CreateAppOptions, createApp, createRouter, redactUrl, withMiddleware } from './create-app'
+export {
+  type CreateAppOptions,
+  createApp,
+  createRouter,
+  invalidRequest,
+  redactUrl,
+  withMiddleware,
+} from './create-app'
 export {
   AppError,
   BadRequestError,

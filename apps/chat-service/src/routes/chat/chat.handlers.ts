@@ -1,5 +1,12 @@
 import type { Sql } from '@careforall/db'
-import { type AppEnv, AppError, type AppRouteHandler, BadRequestError, ConflictError } from '@careforall/http'
+import {
+  type AppEnv,
+  AppError,
+  type AppRouteHandler,
+  BadRequestError,
+  ConflictError,
+  invalidRequest,
+} from '@careforall/http'
 import type { Context } from 'hono'
 import { type CampaignOf, isOpen, roomOf } from '../../campaigns'
 import type { StoredMessage } from '../../domain/entries'
@@ -31,15 +38,6 @@ function toHistoryItem(row: StoredMessage) {
   }
 }
 
-function invalid(issues: { path: PropertyKey[]; message: string }[]): BadRequestError {
-  return new BadRequestError('The request is invalid', {
-    errors: issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(root)',
-      message: issue.message,
-    })),
-  })
-}
-
 export function chatHandlers(deps: ChatHandlerDeps) {
   /**
    * The socket's upgrade: every check runs before it (a problem+json 4xx refuses it), so a
@@ -47,9 +45,9 @@ export function chatHandlers(deps: ChatHandlerDeps) {
    */
   const upgrade = async (c: Context<AppEnv>) => {
     const params = routes.RoomParams.safeParse(c.req.param())
-    if (!params.success) throw invalid(params.error.issues)
+    if (!params.success) throw invalidRequest(params.error.issues)
     const query = routes.SocketQuery.safeParse(c.req.query())
-    if (!query.success) throw invalid(query.error.issues)
+    if (!query.success) throw invalidRequest(query.error.issues)
     const { campaignId } = params.data
     const user = query.data.token ? await deps.identify(query.data.token) : undefined
     const campaign = await roomOf(deps.campaignOf, campaignId)
