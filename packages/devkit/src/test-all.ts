@@ -18,12 +18,14 @@ async function run(label: string, cmd: string[]): Promise<boolean> {
 }
 
 async function reportFiles(): Promise<string[]> {
-  const files: string[] = []
+  const workspaces = ['infra']
   for (const group of ['apps', 'packages']) {
-    for (const name of await readdir(join(root, group))) {
-      const file = join(root, group, name, '.test-results', 'junit.xml')
-      if (await Bun.file(file).exists()) files.push(file)
-    }
+    for (const name of await readdir(join(root, group))) workspaces.push(join(group, name))
+  }
+  const files: string[] = []
+  for (const workspace of workspaces) {
+    const file = join(root, workspace, '.test-results', 'junit.xml')
+    if (await Bun.file(file).exists()) files.push(file)
   }
   return files
 }
