@@ -1,6 +1,7 @@
 import { serviceMigrations, startService } from '@careforall/service'
 import { buildApp } from './app'
 import { env } from './env'
+import { campaignGauges } from './store/gauges'
 import { startSweeper } from './sweeper'
 
 await startService({
@@ -8,6 +9,7 @@ await startService({
   schema: 'campaign',
   env,
   migrations: [serviceMigrations(import.meta.dir)],
+  gauges: campaignGauges,
   build: buildApp,
   workers: async ({ sql, logger }) => [startSweeper(sql, env.SWEEP_INTERVAL_MS, logger)],
   outboxRelay: true,

@@ -2,6 +2,7 @@ import { openDatabase } from '@careforall/db'
 import { serviceMigrations, startService } from '@careforall/service'
 import { buildApp } from './app'
 import { env } from './env'
+import { paymentGauges } from './store/gauges'
 import { startWorkers } from './workers'
 
 await startService({
@@ -9,6 +10,7 @@ await startService({
   schema: 'payment',
   env,
   migrations: [serviceMigrations(import.meta.dir)],
+  gauges: paymentGauges,
   idempotencyKeys: true,
   // Consumer deliveries, webhook applies and provider-call phases all run at once under load.
   poolMax: 2 * env.DATABASE_POOL_MAX,

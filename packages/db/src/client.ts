@@ -16,6 +16,11 @@ export interface DbOptions {
   applicationName?: string
 }
 
+/** The `application_name` a service's pool shows in pg_stat_activity (`careforall-pledge`). */
+export function applicationNameOf(schema: string): string {
+  return `careforall-${schema}`
+}
+
 /**
  * A postgres.js pool for one service. Columns come back camelCased and `sql(object)` writes
  * snake_case; NUMERIC and int8 come back as strings (convert money with the contracts helpers).
@@ -29,7 +34,7 @@ export function createDb(options: DbOptions): Sql {
     onnotice: () => undefined,
     connection: {
       search_path: options.schema,
-      application_name: options.applicationName ?? `careforall-${options.schema}`,
+      application_name: options.applicationName ?? applicationNameOf(options.schema),
     },
   })
 }

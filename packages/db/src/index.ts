@@ -1,5 +1,6 @@
 export { backoffMs } from './backoff'
 export {
+  applicationNameOf,
   createDb,
   type DbOptions,
   jsonb,
@@ -9,6 +10,7 @@ export {
   type TransactionSql,
 } from './client'
 export { claimDue, type DueWork } from './lease'
+export { type DbGauge, type DbMetricsOptions, type GaugeRow, observeDatabase } from './metrics'
 export { type MigrateOptions, migrate, quoteIdent, readMigrations } from './migrate'
 export { type MigrationSet, type OpenDatabaseOptions, openDatabase } from './open'
 export {

@@ -1,6 +1,7 @@
 import { withSpan } from '@careforall/otel'
 import { backoffMs } from './backoff'
 import type { Sql, TransactionSql } from './client'
+import { recordTransaction } from './metrics'
 
 /** SQLSTATEs worth retrying the whole transaction for: serialization failure and deadlock. */
 const RETRYABLE = new Set(['40001', '40P01'])
@@ -26,15 +27,22 @@ export async function withTransaction<T>(
 ): Promise<T> {
   const retries = options.retries ?? 3
   const begin = options.isolation ? `isolation level ${options.isolation}` : ''
-  return withSpan(`db.transaction ${options.name ?? ''}`.trim(), {}, async (span) => {
+  const name = options.name ?? 'unnamed'
+  const attributes = { 'db.system.name': 'postgresql', 'db.operation.name': 'TRANSACTION' }
+  return withSpan(`db.transaction ${options.name ?? ''}`.trim(), { attributes }, async (span) => {
+    const started = performance.now()
     for (let attempt = 0; ; attempt++) {
       try {
         const result = (await sql.begin(begin, work)) as T
         span.setAttribute('db.transaction.attempts', attempt + 1)
+        recordTransaction(name, (performance.now() - started) / 1000, 'commit')
         return result
       } catch (error) {
         const code = (error as { code?: string }).code
-        if (!code || !RETRYABLE.has(code) || attempt >= retries) throw error
+        if (!code || !RETRYABLE.has(code) || attempt >= retries) {
+          recordTransaction(name, (performance.now() - started) / 1000, 'rollback')
+          throw error
+        }
         await Bun.sleep(backoffMs(attempt + 1, 5, 100))
       }
     }

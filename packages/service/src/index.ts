@@ -1,4 +1,11 @@
-import { type MigrationSet, openDatabase, type Sql } from '@careforall/db'
+import {
+  applicationNameOf,
+  type DbGauge,
+  type MigrationSet,
+  observeDatabase,
+  openDatabase,
+  type Sql,
+} from '@careforall/db'
 import {
   createRedis,
   holdReadiness,
@@ -64,6 +71,8 @@ export interface ServiceDefinition<
   idempotencyKeys?: boolean
   /** Pool size when it is not `DATABASE_POOL_MAX`. */
   poolMax?: number
+  /** Business gauges read from the service's own tables when scraped (pledges by state). */
+  gauges?: readonly DbGauge[]
   /** Opens what this service needs besides the common parts (the payment sandbox's pool). */
   extend?(deps: ServiceDeps<E>): Promise<{ deps: D; close(): Promise<unknown> }>
   /** Builds the app and whatever the workers need from it. */
@@ -110,6 +119,11 @@ export async function startService<
     logger,
     max: definition.poolMax ?? env.DATABASE_POOL_MAX,
   })
+  const dbMetrics = observeDatabase(sql, {
+    applicationName: applicationNameOf(definition.schema),
+    poolMax: definition.poolMax ?? env.DATABASE_POOL_MAX,
+    gauges: definition.gauges ?? [],
+  })
   const broker = await connectBroker({ url: env.RABBITMQ_URL, logger, name })
   const redis = createRedis(env.REDIS_URL, env.REDIS_PREFIX)
   const base: ServiceDeps<E> = { env, logger, sql, broker, redis }
@@ -143,6 +157,7 @@ export async function startService<
         for (const worker of workers) await worker.stop()
       },
       async () => messagingReaper.stop(),
+      async () => dbMetrics.stop(),
       () => broker.close(),
       () => redis.quit(),
       () => sql.end({ timeout: 5 }),
