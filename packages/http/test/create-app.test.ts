@@ -149,6 +149,13 @@ describe('createApp', () => {
     expect(line?.requestId).toBeTruthy()
   })
 
+  it('logs no e-mail address a query string carries', async () => {
+    const { app, lines } = build()
+    await app.request('/api/things?q=ann%40example.org&x=1&who=bo@example.org', json({ name: 'ok' }))
+    const line = lines.find((l) => l.message === 'request completed')
+    expect(line?.path).toBe('/api/things?q=[redacted]&x=1&who=[redacted]')
+  })
+
   it('names the failed dependency in a 503 from /ready', async () => {
     const { app } = build({ postgres: async () => true, rabbitmq: async () => false })
     const res = await app.request('/ready')

@@ -93,16 +93,36 @@ let stdout: DestinationStream | undefined
 
 export const REDACTED = '[redacted]'
 
-/** Keys whose values never reach a log line, at its top level (or a child logger's bindings). */
-const SECRET_KEYS = new Set(['password', 'token', 'refreshToken', 'authorization'])
+/**
+ * Keys whose values never reach a log line, at its top level (or a child logger's bindings):
+ * credentials, and e-mail addresses (personal data; a user is named by `userId` instead).
+ */
+const SECRET_KEYS = new Set([
+  'password',
+  'token',
+  'refreshToken',
+  'accessToken',
+  'receiptToken',
+  'authorization',
+  'cookie',
+  'email',
+  'donorEmail',
+])
 
 /** Keys censored one level down as well: `{ body: { password } }`. */
-const NESTED_SECRET_KEYS = ['password', 'token', 'refreshToken']
+const NESTED_SECRET_KEYS = [
+  'password',
+  'token',
+  'refreshToken',
+  'accessToken',
+  'receiptToken',
+  'email',
+  'donorEmail',
+]
 
 /**
- * Censors the secret keys of a log line's fields, copying only what it changes: the paths
- * `password`, `token`, `refreshToken`, `authorization` and `*.password`, `*.token`,
- * `*.refreshToken`, with the semantics pino's `redact` gives them (own keys of plain objects and
+ * Censors the secret keys of a log line's fields, copying only what it changes: the paths of
+ * `SECRET_KEYS` and `*.` each of `NESTED_SECRET_KEYS`, with the semantics pino's `redact` gives them (own keys of plain objects and
  * errors one level down, whatever their value; arrays are not searched).
  */
 export function redactSecrets(fields: Record<string, unknown>): Record<string, unknown> {

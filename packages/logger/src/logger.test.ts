@@ -63,6 +63,12 @@ describe('createLogger', () => {
     expect(line.level).toBe('warn')
   })
 
+  it('redacts e-mail addresses', () => {
+    const { lines, destination } = capture()
+    createLogger({ serviceName: 'auth-service', destination }).info({ email: 'ann@example.org' }, 'signed up')
+    expect(lines[0]!.email).toBe('[redacted]')
+  })
+
   it('redacts passwords and tokens', () => {
     const { lines, destination } = capture()
     createLogger({ serviceName: 'auth-service', destination }).info({ password: 'hunter2hunter2' }, 'login')
@@ -88,7 +94,16 @@ describe('createLogger', () => {
               '*.token',
               'refreshToken',
               '*.refreshToken',
+              'accessToken',
+              '*.accessToken',
+              'receiptToken',
+              '*.receiptToken',
               'authorization',
+              'cookie',
+              'email',
+              '*.email',
+              'donorEmail',
+              '*.donorEmail',
             ],
             censor: '[redacted]',
           },
@@ -108,6 +123,7 @@ describe('createLogger', () => {
       { token: 12, refreshToken: { nested: true }, authorization: 'Bearer x' },
       { body: { password: 'p', token: 't', refreshToken: 'r', authorization: 'kept one level down' } },
       { body: { deeper: { password: 'not searched two levels down' } } },
+      { donorEmail: 'd@e.f', user: { email: 'g@h.i', id: 'u1' }, accessToken: 'a', cookie: 'c' },
       { list: [{ password: 'arrays are not searched' }] },
       { body: { password: undefined, token: null } },
       { password: undefined, other: null, n: 0 },
