@@ -1,2 +1,3 @@
 export { eventually, PlatformClient } from './client'
+export { type ReceivedSpan, startOtlpReceiver } from './otlp'
 export { type RunningPlatform, startPlatform } from './platform'

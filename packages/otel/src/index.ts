@@ -1,5 +1,5 @@
 export { durationBuckets, meter, tracer } from './instruments'
-export { contextFromHeaders, injectTraceHeaders, traceHeaders } from './propagation'
+export { contextFromHeaders, injectTraceHeaders, linksFromHeaders, traceHeaders } from './propagation'
 export {
   metricsText,
   shutdownTelemetry,

@@ -1,4 +1,4 @@
-import { type Context, context, propagation, ROOT_CONTEXT } from '@opentelemetry/api'
+import { type Context, context, type Link, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api'
 
 /** W3C trace headers (`traceparent`, `tracestate`) of the active context, to store or send on. */
 export function traceHeaders(ctx: Context = context.active()): Record<string, string> {
@@ -24,4 +24,10 @@ export function contextFromHeaders(headers: Record<string, unknown> | undefined)
     else if (Buffer.isBuffer(value)) carrier[key.toLowerCase()] = value.toString()
   }
   return propagation.extract(ROOT_CONTEXT, carrier)
+}
+
+/** A span link to the context stored headers carry (none when they carry none). */
+export function linksFromHeaders(headers: Record<string, unknown> | undefined): Link[] {
+  const spanContext = trace.getSpanContext(contextFromHeaders(headers))
+  return spanContext && trace.isSpanContextValid(spanContext) ? [{ context: spanContext }] : []
 }

@@ -16,6 +16,8 @@ export interface WebhookRow {
   attempts: number
   nextAttemptAt: Date
   lastError: string | null
+  /** traceparent/tracestate of the request that first delivered it. */
+  receiptTraceHeaders: Record<string, string>
 }
 
 /**
@@ -33,12 +35,15 @@ export async function storeWebhook(
     payload: unknown
     /** The request applies it at once; the worker only picks it up after this (a crash, a failure). */
     workerDelayMs: number
+    /** The receiving request's trace context: the apply span links to it. */
+    receiptTraceHeaders: Record<string, string>
   },
 ): Promise<{ inserted: boolean }> {
   const [row] = await sql<{ inserted: boolean }[]>`
-    insert into webhooks (provider, id, type, provider_transaction_id, provider_refund_id, payload, next_attempt_at)
+    insert into webhooks (provider, id, type, provider_transaction_id, provider_refund_id, payload, next_attempt_at,
+                          receipt_trace_headers)
     values (${w.provider}, ${w.id}, ${w.type}, ${w.providerTransactionId}, ${w.providerRefundId}, ${jsonb(sql, w.payload)},
-            now() + ${w.workerDelayMs}::float8 * interval '1 millisecond')
+            now() + ${w.workerDelayMs}::float8 * interval '1 millisecond', ${jsonb(sql, w.receiptTraceHeaders)})
     on conflict (provider, id) do update set deliveries = webhooks.deliveries + 1, last_received_at = clock_timestamp()
     returning (xmax = 0) as inserted`
   return { inserted: row!.inserted }

@@ -1,6 +1,6 @@
 import { backoffMs, type Sql, type TransactionSql, withTransaction } from '@careforall/db'
 import type { Logger } from '@careforall/logger'
-import { contextFromHeaders, tracer } from '@careforall/otel'
+import { contextFromHeaders, linksFromHeaders, tracer } from '@careforall/otel'
 import { SpanKind } from '@opentelemetry/api'
 import type { FailureReason, PaymentFact } from '../domain/payment-machine'
 import type { CaptureMode } from '../domain/recovery'
@@ -99,6 +99,7 @@ export function createApplier(deps: {
           {
             kind: SpanKind.INTERNAL,
             attributes: { 'payment.id': payment.id, 'webhook.id': hook.id, 'webhook.type': hook.type },
+            links: linksFromHeaders(hook.receiptTraceHeaders),
           },
           contextFromHeaders(payment.traceHeaders),
           async (span) => {

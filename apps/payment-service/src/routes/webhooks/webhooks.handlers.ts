@@ -1,6 +1,6 @@
 import type { Sql } from '@careforall/db'
 import { type AppRouteHandler, BadRequestError, NotFoundError } from '@careforall/http'
-import { meter } from '@careforall/otel'
+import { meter, traceHeaders } from '@careforall/otel'
 import { verifySignature } from '../../domain/webhook-signature'
 import type { Faults } from '../../faults'
 import { storeWebhook } from '../../store/webhooks'
@@ -60,6 +60,7 @@ export function webhookHandlers(deps: WebhookHandlerDeps) {
       providerRefundId: body.data.providerRefundId ?? null,
       payload: body,
       workerDelayMs: 2000,
+      receiptTraceHeaders: traceHeaders(),
     })
     if (inserted) {
       deps.faults.hit('after-webhook-commit')
