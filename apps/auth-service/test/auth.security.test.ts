@@ -248,7 +248,8 @@ describe('account enumeration', () => {
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
     const ratio = median(unknown.map((r) => r.elapsed)) / median(known.map((r) => r.elapsed))
     // Both run one argon2id verify (19 MiB, t=2); without the dummy verify the ratio is ~0.05.
-    expect(ratio).toBeGreaterThan(0.5)
+    // The bound leaves room for a busy machine (0.45 was seen with the whole suite running).
+    expect(ratio).toBeGreaterThan(0.25)
     expect(ratio).toBeLessThan(2)
   })
 })

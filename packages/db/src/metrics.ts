@@ -1,5 +1,5 @@
 import { durationBuckets, meter } from '@careforall/otel'
-import type { BatchObservableResult, Histogram, ObservableGauge } from '@opentelemetry/api'
+import type { BatchObservableResult, Histogram, Meter, ObservableGauge } from '@opentelemetry/api'
 import type { Queryable, Sql } from './client'
 
 /** One reading of a gauge kept in the database: a value, and the label value it is for. */
@@ -110,14 +110,23 @@ export function observeDatabase(sql: Sql, options: DbMetricsOptions): { stop(): 
   return { stop: () => m.removeBatchObservableCallback(observe, observables) }
 }
 
-let transactionDuration: Histogram | undefined
+let transactions: { meter: Meter; duration: Histogram } | undefined
 
-/** `db_transaction_duration_seconds{db_transaction, outcome}`: taken lazily, after the SDK starts. */
+/**
+ * `db_transaction_duration_seconds{db_transaction, outcome}`. The histogram is remade when the
+ * meter changes: one taken before the SDK started (a no-op) must not stay in use after it starts.
+ */
 export function recordTransaction(name: string, seconds: number, outcome: 'commit' | 'rollback'): void {
-  transactionDuration ??= meter().createHistogram('db_transaction_duration_seconds', {
-    description: 'Time from BEGIN to COMMIT or ROLLBACK of a named transaction, retries included',
-    unit: 's',
-    advice: { explicitBucketBoundaries: durationBuckets },
-  })
-  transactionDuration.record(seconds, { db_transaction: name, outcome })
+  const m = meter()
+  if (transactions?.meter !== m) {
+    transactions = {
+      meter: m,
+      duration: m.createHistogram('db_transaction_duration_seconds', {
+        description: 'Time from BEGIN to COMMIT or ROLLBACK of a named transaction, retries included',
+        unit: 's',
+        advice: { explicitBucketBoundaries: durationBuckets },
+      }),
+    }
+  }
+  transactions.duration.record(seconds, { db_transaction: name, outcome })
 }
