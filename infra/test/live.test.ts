@@ -12,14 +12,24 @@ import { parse, stringify } from 'yaml'
 // and routing: only the targets differ (127.0.0.1 and this run's ports instead of compose's DNS)
 // and the intervals (1 s instead of 15 s, so the test waits seconds, not minutes).
 const infra = new URL('..', import.meta.url).pathname
-const SERVICE_PORTS: Record<string, number> = {
-  'gateway-service': 0,
-  'auth-service': 1,
-  'campaign-service': 2,
-  'pledge-service': 3,
-  'payment-service': 4,
-  'totals-service': 5,
-  'chat-service': 6,
+const SERVICES = [
+  'gateway-service',
+  'auth-service',
+  'campaign-service',
+  'pledge-service',
+  'payment-service',
+  'totals-service',
+  'chat-service',
+]
+type ServiceName = Parameters<RunningPlatform['serviceUrl']>[0]
+
+/** Where this run's platform serves a service (`127.0.0.1:23003`), from the platform's own URLs. */
+function hostOf(service: string): string {
+  const url =
+    service === 'gateway-service'
+      ? platform.gateway
+      : platform.serviceUrl(service.replace(/-service$/, '') as ServiceName)
+  return new URL(url).host
 }
 
 interface ScrapeConfig {
@@ -83,12 +93,11 @@ beforeAll(async () => {
   }
   const scrape: ScrapeConfig[] = []
   for (const job of source.scrape_configs) {
-    const offset = SERVICE_PORTS[job.job_name]
-    if (offset !== undefined) {
+    if (SERVICES.includes(job.job_name)) {
       const { dns_sd_configs: _dns, ...rest } = job
       scrape.push({
         ...rest,
-        static_configs: [{ targets: [`127.0.0.1:${3000 + platform.portOffset + offset}`] }],
+        static_configs: [{ targets: [hostOf(job.job_name)] }],
       })
     } else if (job.job_name === 'node-exporter') {
       scrape.push({ ...job, static_configs: [{ targets: [`127.0.0.1:${nodeExporterPort}`] }] })
@@ -134,7 +143,7 @@ describe('Prometheus against the running platform', () => {
       30_000,
     )
     expect(targets.map((target) => [target.labels.job, target.health]).sort()).toEqual(
-      [...Object.keys(SERVICE_PORTS), 'node-exporter'].map((job) => [job, 'up']).sort(),
+      [...SERVICES, 'node-exporter'].map((job) => [job, 'up']).sort(),
     )
   }, 60_000)
 
@@ -180,7 +189,7 @@ describe('Prometheus against the running platform', () => {
 
   it('fires ServiceDown when a service stops answering, and Alertmanager routes it to the pager', async () => {
     // SIGSTOP, not a kill: `bun run dev` restarts a service that exits, within seconds.
-    const port = 3000 + platform.portOffset + SERVICE_PORTS['chat-service']!
+    const port = Number(new URL(platform.serviceUrl('chat')).port)
     const pid = pidListeningOn(port)
     process.kill(pid, 'SIGSTOP')
     try {

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
+import { HISTOGRAMS, METRICS } from './support/inventory'
 
 const INFRA = join(import.meta.dir, '..')
 const REPO = join(INFRA, '..')
@@ -27,72 +28,10 @@ const SERVICES: Record<string, number> = {
   'chat-service': 3006,
 }
 
-/** The metric inventory of the shared context (/tmp/obs-context.md): names as Prometheus shows them. */
-const HISTOGRAMS = [
-  'http_server_request_duration',
-  'messaging_handler_duration_seconds',
-  'db_transaction_duration_seconds',
-  'totals_change_visible_seconds',
-]
+/** The metric inventory as Prometheus shows it: histograms with their suffixes. */
 const INVENTORY = new Set<string>([
   ...HISTOGRAMS.flatMap((name) => [`${name}_bucket`, `${name}_sum`, `${name}_count`]),
-  'http_server_active_requests',
-  'http_idempotent_replays_total',
-  'outbox_published_total',
-  'outbox_publish_failures_total',
-  'outbox_backlog',
-  'outbox_oldest_age_seconds',
-  'messaging_retries_total',
-  'messaging_dead_lettered_total',
-  'messaging_duplicates_total',
-  'messaging_queue_depth',
-  'db_pool_connections',
-  'db_pool_max',
-  'payment_webhook_signature_failures_total',
-  'totals_drift_cents',
-  'totals_drifting_campaigns',
-  'totals_reconcile_runs_total',
-  'totals_reconcile_last_success_seconds',
-  'totals_cache_loads_total',
-  'totals_cache_entries',
-  'totals_stream_clients',
-  'chat_sockets_open',
-  'chat_rooms_open',
-  'careforall_campaigns',
-  'careforall_pledges',
-  'careforall_amount_captured_cents',
-  'careforall_amount_refunded_cents',
-  'careforall_active_users',
-  'up',
-  'target_info',
-  'node_cpu_seconds_total',
-  'node_memory_MemAvailable_bytes',
-  'node_memory_MemTotal_bytes',
-  'node_disk_read_bytes_total',
-  'node_disk_written_bytes_total',
-  'node_network_receive_bytes_total',
-  'node_network_transmit_bytes_total',
-  'node_filesystem_avail_bytes',
-  'container_cpu_usage_seconds_total',
-  'container_memory_working_set_bytes',
-  'container_network_receive_bytes_total',
-  'container_fs_reads_bytes_total',
-  'rabbitmq_queue_messages_ready',
-  'rabbitmq_queue_messages_unacked',
-  'rabbitmq_connections',
-  'rabbitmq_channel_messages_published_total',
-  'pg_up',
-  'pg_stat_database_numbackends',
-  'pg_stat_database_xact_commit',
-  'pg_stat_database_xact_rollback',
-  'pg_stat_database_blks_hit',
-  'pg_stat_database_blks_read',
-  'pg_stat_database_deadlocks',
-  'pg_stat_activity_count',
-  'pg_settings_max_connections',
-  'pg_stat_statements_calls_total',
-  'pg_stat_statements_seconds_total',
-  'pg_stat_statements_rows_total',
+  ...METRICS,
 ])
 
 interface Rule {
