@@ -1,4 +1,5 @@
-import { basename } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { z } from 'zod'
 
 const schema = z.object({
@@ -6,8 +7,20 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   OTEL_SDK_DISABLED: z.stringbool().default(false),
-  npm_package_version: z.string().default('0.0.0'),
+  /** Set by `bun run`; a process started by `bun` itself (the images) reads its package.json. */
+  npm_package_version: z.string().default(() => packageVersion() ?? '0.0.0'),
 })
+
+function packageVersion(): string | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as {
+      version?: unknown
+    }
+    return typeof manifest.version === 'string' ? manifest.version : undefined
+  } catch {
+    return undefined
+  }
+}
 
 /** Telemetry settings; the OTLP endpoint is optional (no endpoint, no export). */
 export const otelEnv = schema.parse(process.env)
