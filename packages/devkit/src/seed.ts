@@ -76,3 +76,28 @@ async function activeCampaigns(gateway: string, headers: Record<string, string>)
   const count = `${items.length}${nextCursor ? '+' : ''} active campaign${items.length === 1 ? '' : 's'}`
   return items.length ? `${count}: ${items.map((c) => c.title).join(', ')}` : count
 }
+
+// The compose stack's one-shot `seed` service (the setup image): waits for the gateway to be
+// ready, then seeds as `bun run dev` does. GATEWAY_URL: where the gateway answers.
+if (import.meta.main) {
+  if (!devEnv.DEV_SEED) {
+    console.log('demo data: not seeded (DEV_SEED=false)')
+    process.exit(0)
+  }
+  const gateway = (Bun.env.GATEWAY_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '')
+  const deadline = Date.now() + 300_000
+  const ready = async () =>
+    fetch(`${gateway}/ready`, { signal: AbortSignal.timeout(2_000) })
+      .then((res) => res.ok)
+      .catch(() => false)
+  while (!(await ready())) {
+    if (Date.now() > deadline) {
+      console.error(`seed: the gateway at ${gateway} was not ready within 5 minutes`)
+      process.exit(1)
+    }
+    await Bun.sleep(1_000)
+  }
+  const result = await seedDemoData(gateway)
+  console.log(`demo data: ${result}`)
+  if (result.startsWith('skipped') || result.includes('could not')) process.exit(1)
+}
