@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { COMPOSE_SERVERS_ENV } from '@careforall/devkit'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import { parse } from 'yaml'
@@ -50,6 +51,8 @@ const ONE_SHOT = ['setup', 'seed', 'elasticsearch-setup']
 /** The only services with host ports: the API's entry point and the operators' UIs (and OTLP in). */
 const PUBLISHED = [
   'gateway-service',
+  'postgres',
+  'redis',
   'rabbitmq',
   'otel-collector',
   'jaeger',
@@ -70,6 +73,11 @@ async function composeSchema() {
   const ajv = new Ajv({ allErrors: true, strict: false })
   addFormats(ajv)
   return ajv.compile(schema)
+}
+
+/** The development default of a `${NAME:-default}` value. */
+function fallback(value: string | undefined): string | undefined {
+  return value?.match(/^\$\{[A-Z_]+:-(.+)\}$/)?.[1]
 }
 
 function run(cmd: string[]) {
@@ -266,9 +274,23 @@ describe('docker-compose.yml', () => {
     }
   })
 
+  test("the preflight's hint matches the servers' defaults here", () => {
+    const hint = Object.fromEntries(
+      COMPOSE_SERVERS_ENV.split(' ').map((pair) => pair.split('=', 2) as [string, string]),
+    )
+    expect(hint.DATABASE_ADMIN_URL).toBe(
+      `postgres://postgres:${fallback(services.postgres?.environment?.POSTGRES_PASSWORD)}@127.0.0.1:5432/postgres`,
+    )
+    expect(hint.SERVICE_DB_PASSWORD).toBe(fallback(services.setup?.environment?.SERVICE_DB_PASSWORD))
+    const rabbit = services.rabbitmq?.environment ?? {}
+    expect(hint.RABBITMQ_URL).toBe(
+      `amqp://${fallback(rabbit.RABBITMQ_DEFAULT_USER)}:${fallback(rabbit.RABBITMQ_DEFAULT_PASS)}@127.0.0.1:5672`,
+    )
+    expect(services.postgres?.ports?.[0]).toEndWith(':5432}:5432')
+  })
+
   test('secrets have development defaults that the services accept in production mode', () => {
     // NODE_ENV=production refuses the code's own development secrets; compose's defaults differ.
-    const fallback = (value: string | undefined) => value?.match(/^\$\{[A-Z_]+:-(.+)\}$/)?.[1]
     const payment = services['payment-service']?.environment ?? {}
     const internal = fallback(services['auth-service']?.environment?.INTERNAL_SERVICE_SECRET)
     expect(internal).toBeString()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test'
 import { runCommand, type StartCommand } from './local-servers'
-import { preflight } from './preflight'
+import { COMPOSE_SERVERS_ENV, preflight } from './preflight'
 import { configuredServers, probe, type Server } from './servers'
 import { freePort } from './testing/spawn'
 
@@ -68,9 +68,10 @@ describe('preflight', () => {
     expect(result.message).toContain(
       '- starting it with `rabbitmq-server -detached` it failed: Only root can run this; run that as root',
     )
-    expect(result.message).toEndWith(
+    expect(result.message).toContain(
       'Or run all three in Docker: docker compose up -d postgres rabbitmq redis',
     )
+    expect(result.message).toEndWith(COMPOSE_SERVERS_ENV)
   })
 
   it('never starts anything for an address that is not the local default one', async () => {

@@ -97,6 +97,11 @@ async function waitUntilUp(server: Server, check: Probe, waitMs: number, pollMs:
   return (await check(server)).up
 }
 
+/** The settings that point the developer commands at docker-compose.yml's servers (its defaults). */
+export const COMPOSE_SERVERS_ENV =
+  'DATABASE_ADMIN_URL=postgres://postgres:careforall-dev-postgres@127.0.0.1:5432/postgres ' +
+  'SERVICE_DB_PASSWORD=careforall-dev-db RABBITMQ_URL=amqp://careforall:careforall-dev-rabbitmq@127.0.0.1:5672'
+
 /** Which server, where, under which variable, and the ways to get one: one short block. */
 export function explain(missing: Missing[], compose: boolean): string {
   const lines = [`Not reachable, so nothing was started:`]
@@ -115,7 +120,13 @@ export function explain(missing: Missing[], compose: boolean): string {
     else lines.push(`    - check that it runs on ${server.host}`)
     lines.push(`    - or point ${server.variable} at a running one: ${server.variable}=${server.example}`)
   }
-  if (compose) lines.push('', '  Or run all three in Docker: docker compose up -d postgres rabbitmq redis')
+  if (compose)
+    lines.push(
+      '',
+      '  Or run all three in Docker: docker compose up -d postgres rabbitmq redis',
+      "    and use them with compose's defaults (docker-compose.yml publishes them on 127.0.0.1):",
+      `    ${COMPOSE_SERVERS_ENV}`,
+    )
   return lines.join('\n')
 }
 
