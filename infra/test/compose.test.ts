@@ -286,7 +286,7 @@ describe('docker-compose.yml', () => {
     expect(hint.RABBITMQ_URL).toBe(
       `amqp://${fallback(rabbit.RABBITMQ_DEFAULT_USER)}:${fallback(rabbit.RABBITMQ_DEFAULT_PASS)}@127.0.0.1:5672`,
     )
-    expect(services.postgres?.ports?.[0]).toEndWith(':5432}:5432')
+    expect(services.postgres?.ports?.[0]).toEndWith('5432}:5432')
   })
 
   test('secrets have development defaults that the services accept in production mode', () => {

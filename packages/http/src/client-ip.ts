@@ -1,25 +1,58 @@
 import type { Context } from 'hono'
 import { getConnInfo } from 'hono/bun'
+import proxyAddr from 'proxy-addr'
 
-/** Peers whose X-Forwarded-For we believe: the gateway, on this machine or (compose) its network. */
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+/** Whether an address (of a peer, or an entry of X-Forwarded-For) is a proxy we believe. */
+export type TrustProxy = (address: string, hop: number) => boolean
 
 /**
- * The client's address. The gateway appends the address it saw to X-Forwarded-For, so when the
- * direct peer is a trusted proxy the last entry is the client; anything earlier in the header is
- * whatever the client claimed and is ignored.
+ * Compiles `TRUSTED_PROXIES`: comma-separated addresses, CIDR ranges, or proxy-addr's names
+ * `loopback`, `linklocal` and `uniquelocal` (10/8, 172.16/12, 192.168/16, fc00::/7: a compose
+ * network or a cluster's pods). Throws on an entry that is none of these.
  */
-export function clientIp(c: Context, trustedProxies: ReadonlySet<string> = LOOPBACK): string {
+export function trustProxies(list: string): TrustProxy {
+  const entries = list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  return proxyAddr.compile(entries)
+}
+
+/** `bun run dev` and the tests: the gateway on this machine. */
+const LOOPBACK = trustProxies('loopback')
+
+/**
+ * The client's address: the right-most address in the chain (the direct peer, then
+ * X-Forwarded-For from right to left) that is not a trusted proxy. Each proxy appends the peer it
+ * saw (the gateway does, so does an ingress controller), so entries to the left of the first
+ * untrusted one are whatever the client claimed and are ignored. A peer that is not trusted is
+ * the client, whatever it sends.
+ */
+export function clientIp(c: Context, trust: TrustProxy = LOOPBACK): string {
   let peer = 'unknown'
   try {
     peer = getConnInfo(c).remote.address ?? 'unknown'
   } catch {
     // app.request() in tests has no socket
   }
-  const forwarded = c.req.header('x-forwarded-for')
-  if (forwarded && (trustedProxies.has(peer) || peer === 'unknown')) {
-    const last = forwarded.split(',').at(-1)?.trim()
-    if (last) return last
+  if (peer !== 'unknown' && !trust(peer, 0)) return peer
+  const chain = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  let address = peer
+  for (let i = chain.length - 1, hop = 1; i >= 0; i--, hop++) {
+    address = chain[i] as string
+    if (!isAddress(address) || !trust(address, hop)) return address
   }
-  return peer
+  return address
+}
+
+function isAddress(value: string): boolean {
+  try {
+    proxyAddr.compile(value)
+    return true
+  } catch {
+    return false
+  }
 }

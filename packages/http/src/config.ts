@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { trustProxies } from './client-ip'
 
 const DEV_SECRET = 'dev-internal-secret-change-me'
 
@@ -17,6 +18,14 @@ export const serviceEnv = z.object({
   /** Prefix for every Redis key this process writes (tests give each run its own). */
   REDIS_PREFIX: z.string().default('cfa:'),
   INTERNAL_SERVICE_SECRET: z.string().min(16).default(DEV_SECRET),
+  /**
+   * Proxies whose X-Forwarded-For is believed when finding a client's address (per-IP rate
+   * limits, sessions): addresses, CIDRs, `loopback`, `uniquelocal` (compose, Kubernetes).
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('loopback')
+    .refine(validProxyList, 'a comma-separated list of addresses, CIDRs, loopback, linklocal or uniquelocal'),
   /**
    * Connections in the service's PostgreSQL pool. Seven services share one server's
    * max_connections (100 by default), so the sum of every pool must stay below it.
@@ -85,4 +94,13 @@ export function parseEnv<T extends z.ZodType<{ NODE_ENV: string; INTERNAL_SERVIC
     process.exit(1)
   }
   return result.data
+}
+
+function validProxyList(list: string): boolean {
+  try {
+    trustProxies(list)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -15,7 +15,7 @@ export {
   TOKEN_ISSUER,
 } from './auth/tokens'
 export { createTokenVerifier, type TokenVerifier, type VerifierOptions } from './auth/verifier'
-export { clientIp } from './client-ip'
+export { clientIp, type TrustProxy, trustProxies } from './client-ip'
 export { localDatabaseUrl, parseEnv, port, serviceEnv, socketLimitsEnv } from './config'
 export {
   type CreateAppOptions,

@@ -5,6 +5,7 @@ import {
   type AppRouteHandler,
   clientIp,
   NotFoundError,
+  type TrustProxy,
 } from '@careforall/http'
 import type { Context } from 'hono'
 import type { KeyRing } from '../../keys'
@@ -20,10 +21,12 @@ export interface AuthHandlerDeps {
   accounts: AccountsDeps
   keys: KeyRing
   sql: Sql
+  /** Whose X-Forwarded-For names the client (TRUSTED_PROXIES). */
+  trust: TrustProxy
 }
 
-function meta(c: Context<AppEnv>): ClientMeta {
-  return { ip: clientIp(c), userAgent: c.req.header('user-agent') }
+function meta(c: Context<AppEnv>, trust: TrustProxy): ClientMeta {
+  return { ip: clientIp(c, trust), userAgent: c.req.header('user-agent') }
 }
 
 function result(outcome: { user: Parameters<typeof toUser>[0]; accessToken: string; refreshToken: string }) {
@@ -36,12 +39,12 @@ function result(outcome: { user: Parameters<typeof toUser>[0]; accessToken: stri
   }
 }
 
-export function authHandlers({ accounts, keys, sql }: AuthHandlerDeps) {
+export function authHandlers({ accounts, keys, sql, trust }: AuthHandlerDeps) {
   const register: AppRouteHandler<routes.RegisterRoute> = async (c) =>
-    c.json(result(await sessionsOf.register(accounts, c.req.valid('json'), meta(c))), 201)
+    c.json(result(await sessionsOf.register(accounts, c.req.valid('json'), meta(c, trust))), 201)
 
   const login: AppRouteHandler<routes.LoginRoute> = async (c) =>
-    c.json(result(await sessionsOf.login(accounts, c.req.valid('json'), meta(c))), 200)
+    c.json(result(await sessionsOf.login(accounts, c.req.valid('json'), meta(c, trust))), 200)
 
   const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) =>
     c.json(result(await sessionsOf.refresh(accounts, c.req.valid('json').refreshToken)), 200)

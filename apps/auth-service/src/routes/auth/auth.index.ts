@@ -6,6 +6,7 @@ import {
   type Redis,
   rateLimit,
   type TokenVerifier,
+  trustProxies,
   withMiddleware,
 } from '@careforall/http'
 import type { Logger } from '@careforall/logger'
@@ -41,8 +42,9 @@ export function authRouter(deps: AuthRouterDeps) {
     max: number,
     key: (c: Context<AppEnv>) => Promise<string | undefined> | string | undefined,
   ) => rateLimit({ redis: deps.redis, logger: deps.logger, name, limit: max, windowMs, key })
-  const byIp = (c: Context<AppEnv>) => clientIp(c)
-  const handlers = authHandlers(deps)
+  const trust = trustProxies(env.TRUSTED_PROXIES)
+  const byIp = (c: Context<AppEnv>) => clientIp(c, trust)
+  const handlers = authHandlers({ ...deps, trust })
   // Rate limits go with their routes, like the declared security, never by a path string.
   return createRouter({ verifier: deps.verifier })
     .openapi(
