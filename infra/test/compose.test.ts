@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { COMPOSE_SERVERS_ENV } from '@careforall/devkit'
+import { COMPOSE_SERVERS_ENV, SERVICES } from '@careforall/devkit'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import { parse } from 'yaml'
@@ -37,15 +37,9 @@ const raw = parse(text, { merge: true }) as Record<string, unknown>
 const services = raw.services as Record<string, Service>
 
 /** The seven services of apps/, each with the port devkit's platform table gives it. */
-const PLATFORM: Record<string, string> = {
-  'gateway-service': '3000',
-  'auth-service': '3001',
-  'campaign-service': '3002',
-  'pledge-service': '3003',
-  'payment-service': '3004',
-  'totals-service': '3005',
-  'chat-service': '3006',
-}
+const PLATFORM: Record<string, string> = Object.fromEntries(
+  SERVICES.map((service) => [`${service.name}-service`, String(service.port)]),
+)
 /** Run once and exit: they must not be restarted, and nothing may wait for them to be healthy. */
 const ONE_SHOT = ['setup', 'seed', 'elasticsearch-setup']
 /** The only services with host ports: the API's entry point and the operators' UIs (and OTLP in). */

@@ -7,6 +7,7 @@
 import { describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { SERVICES as PLATFORM_SERVICES } from '@careforall/devkit'
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment'
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet'
 import {
@@ -65,15 +66,22 @@ interface Expected {
 const INGRESS_CONTROLLER = 'namespace ingress-nginx, pods ingress-nginx'
 const MONITORING = 'namespace monitoring'
 
+/** A service's port, from devkit's platform table (the one `bun run dev` and compose use). */
+function portOf(service: string): number {
+  const entry = PLATFORM_SERVICES.find((s) => `${s.name}-service` === service)
+  if (!entry) throw new Error(`${service} is not in packages/devkit/src/platform.ts`)
+  return entry.port
+}
+
 const SERVICES: Record<string, Expected> = {
   'gateway-service': {
-    port: 3000,
+    port: portOf('gateway-service'),
     callers: [INGRESS_CONTROLLER, 'payment-service'],
     env: [...EVERY_SERVICE, ...UPSTREAMS, 'CORS_ORIGINS'],
     roles: {},
   },
   'auth-service': {
-    port: 3001,
+    port: portOf('auth-service'),
     callers: [
       'gateway-service',
       'campaign-service',
@@ -86,13 +94,13 @@ const SERVICES: Record<string, Expected> = {
     roles: { cfa_auth: 1 },
   },
   'campaign-service': {
-    port: 3002,
+    port: portOf('campaign-service'),
     callers: ['gateway-service', 'pledge-service', 'chat-service'],
     env: [...EVERY_SERVICE, ...DATA, 'AUTH_JWKS_URL', 'TOTALS_SERVICE_URL'],
     roles: { cfa_campaign: 1 },
   },
   'pledge-service': {
-    port: 3003,
+    port: portOf('pledge-service'),
     callers: ['gateway-service'],
     env: [
       ...EVERY_SERVICE,
@@ -105,7 +113,7 @@ const SERVICES: Record<string, Expected> = {
     roles: { cfa_pledge: 1 },
   },
   'payment-service': {
-    port: 3004,
+    port: portOf('payment-service'),
     callers: ['gateway-service', 'totals-service'],
     env: [
       ...EVERY_SERVICE,
@@ -120,13 +128,13 @@ const SERVICES: Record<string, Expected> = {
     roles: { cfa_payment: 2, cfa_sandbox: 1 },
   },
   'totals-service': {
-    port: 3005,
+    port: portOf('totals-service'),
     callers: ['gateway-service', 'campaign-service'],
     env: [...EVERY_SERVICE, ...DATA, 'AUTH_JWKS_URL', 'PAYMENT_SERVICE_URL'],
     roles: { cfa_totals: 1 },
   },
   'chat-service': {
-    port: 3006,
+    port: portOf('chat-service'),
     callers: ['gateway-service'],
     env: [...EVERY_SERVICE, ...DATA, 'AUTH_JWKS_URL', 'AUTH_SERVICE_URL', 'CAMPAIGN_SERVICE_URL'],
     roles: { cfa_chat: 1 },

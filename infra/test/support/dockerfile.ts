@@ -8,7 +8,7 @@ import { type Copy, DockerfileParser } from 'dockerfile-ast'
  * (filtered by `.dockerignore`, with Docker's rules) or from an earlier stage's folder, `RUN` runs
  * its shell command in the stage's working directory with the stage's `ARG`s and `ENV`s,
  * `WORKDIR`/`ENV`/`ARG` change what later steps see. The base image is this machine: its `bun`
- * must be the version the `FROM` pins (the caller checks). `USER` is recorded, not switched to.
+ * must be the version the `FROM` pins (the caller checks). `USER` is not switched to.
  *
  * What comes back is the target stage as a container would start: its folder, working directory,
  * environment, `CMD` and `HEALTHCHECK` command, with image paths mapped into the folder.
@@ -19,10 +19,6 @@ export interface ReplayedImage {
   env: Record<string, string>
   cmd: string[]
   healthcheck: string[] | undefined
-  user: string | undefined
-  baseImage: string
-  /** What ran, in order, for the test's log ("install: RUN bun install …"). */
-  steps: string[]
 }
 
 export interface ReplayOptions {
@@ -41,8 +37,6 @@ interface Stage {
   env: Record<string, string>
   cmd: string[]
   healthcheck: string[] | undefined
-  user: string | undefined
-  baseImage: string
 }
 
 export async function replayDockerfile(options: ReplayOptions): Promise<ReplayedImage> {
@@ -51,7 +45,6 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
   const buildArgs = options.buildArgs ?? {}
   const globalArgs: Record<string, string> = {}
   const stages: Stage[] = []
-  const steps: string[] = []
   let stage: Stage | undefined
   const contextFiles = await contextListing(options.context)
 
@@ -65,7 +58,7 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
     if (keyword === 'FROM') {
       // A target's stages are built; later ones are not (BuildKit skips stages nothing needs).
       if (stage && stage.name === options.target) break
-      const [image = '', as, name] = content.split(/\s+/)
+      const [, as, name] = content.split(/\s+/)
       const root = join(options.into, `stage-${stages.length}`)
       await mkdir(root, { recursive: true })
       stage = {
@@ -76,8 +69,6 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
         env: {},
         cmd: [],
         healthcheck: undefined,
-        user: undefined,
-        baseImage: expand(image, globalArgs),
       }
       stages.push(stage)
       continue
@@ -104,7 +95,6 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
         await copy(instruction as Copy, stage, stages, contextFiles, options.context, vars)
         break
       case 'RUN': {
-        steps.push(label)
         const proc = Bun.spawn(['sh', '-c', content], {
           cwd: hostPath(stage, stage.workdir),
           env: { ...Bun.env, ...stage.args, ...stage.env },
@@ -117,11 +107,8 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
           new Response(proc.stderr).text(),
         ])
         if (code !== 0) throw new Error(`${label}\nexited ${code}\n${out}\n${err}`)
-        continue
-      }
-      case 'USER':
-        stage.user = expand(content, vars)
         break
+      }
       case 'CMD':
         stage.cmd = execForm(content)
         break
@@ -130,6 +117,7 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
         stage.healthcheck = content.trim() === 'NONE' ? undefined : execForm(command)
         break
       }
+      case 'USER': // the replay runs as whoever runs the test
       case 'EXPOSE':
       case 'LABEL':
       case 'STOPSIGNAL':
@@ -137,7 +125,6 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
       default:
         throw new Error(`${label}: not replayed (add it to infra/test/support/dockerfile.ts)`)
     }
-    steps.push(label)
   }
 
   const target = options.target ? stages.find((s) => s.name === options.target) : stages.at(-1)
@@ -149,9 +136,6 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
     env: target.env,
     cmd: target.cmd.map(mapPath),
     healthcheck: target.healthcheck?.map(mapPath),
-    user: target.user,
-    baseImage: target.baseImage,
-    steps,
   }
 }
 

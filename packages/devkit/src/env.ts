@@ -26,6 +26,8 @@ export const devEnv = z
     DEV_START_SERVERS: z.stringbool().default(true),
     /** Seed demo data (an admin, a few campaigns) once everything is ready. */
     DEV_SEED: z.stringbool().default(true),
+    /** `bun packages/devkit/src/seed.ts` (compose's seed job): where the gateway answers. */
+    GATEWAY_URL: z.url().default('http://127.0.0.1:3000'),
     LOG_LEVEL: z.string().default('info'),
     /** Print service log lines as raw JSON instead of the readable form, every one (no collapsing). */
     DEV_RAW_LOGS: z.stringbool().default(false),

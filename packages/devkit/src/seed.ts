@@ -84,7 +84,7 @@ if (import.meta.main) {
     console.log('demo data: not seeded (DEV_SEED=false)')
     process.exit(0)
   }
-  const gateway = (Bun.env.GATEWAY_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '')
+  const gateway = devEnv.GATEWAY_URL.replace(/\/$/, '')
   const deadline = Date.now() + 300_000
   const ready = async () =>
     fetch(`${gateway}/ready`, { signal: AbortSignal.timeout(2_000) })

@@ -43,15 +43,15 @@ export function clientIp(c: Context, trust: TrustProxy = LOOPBACK): string {
   let address = peer
   for (let i = chain.length - 1, hop = 1; i >= 0; i--, hop++) {
     address = chain[i] as string
-    if (!isAddress(address) || !trust(address, hop)) return address
+    if (!trusted(trust, address, hop)) return address
   }
   return address
 }
 
-function isAddress(value: string): boolean {
+/** proxy-addr's trust functions throw on what is not an address: such an entry is not a proxy. */
+function trusted(trust: TrustProxy, address: string, hop: number): boolean {
   try {
-    proxyAddr.compile(value)
-    return true
+    return trust(address, hop)
   } catch {
     return false
   }
