@@ -1,15 +1,10 @@
-import type { CampaignStatus } from '@careforall/contracts'
+import { CAMPAIGN_MOVES, type CampaignStatus } from '@careforall/contracts'
 
 /**
  * The campaign lifecycle: DRAFT → ACTIVE ⇄ PAUSED, ACTIVE|PAUSED → COMPLETED. COMPLETED is final.
  * A pure table, tested on its own; the service asks it before every status change.
  */
-const MOVES: Record<CampaignStatus, readonly CampaignStatus[]> = {
-  DRAFT: ['ACTIVE'],
-  ACTIVE: ['PAUSED', 'COMPLETED'],
-  PAUSED: ['ACTIVE', 'COMPLETED'],
-  COMPLETED: [],
-}
+const MOVES = CAMPAIGN_MOVES
 
 export function allowedMoves(from: CampaignStatus): readonly CampaignStatus[] {
   return MOVES[from]

@@ -1,3 +1,4 @@
+import { Credentials } from '@careforall/contracts'
 import { jsonContent, problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { AuthResult, Email, NewPassword, Session, User } from '../schemas'
@@ -35,7 +36,7 @@ export const login = createRoute({
   request: {
     body: {
       required: true,
-      content: json(z.strictObject({ email: z.string().max(254), password: z.string().min(1).max(128) })),
+      content: json(Credentials),
     },
   },
   responses: {

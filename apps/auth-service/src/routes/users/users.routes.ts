@@ -1,4 +1,4 @@
-import { PageQuery, page } from '@careforall/contracts'
+import { PageQuery, page, UserPatch } from '@careforall/contracts'
 import { jsonContent, problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { User } from '../schemas'
@@ -33,11 +33,7 @@ export const update = createRoute({
     params: z.object({ id: z.uuid() }),
     body: {
       required: true,
-      content: json(
-        z
-          .strictObject({ role: z.enum(['donor', 'admin']).optional(), disabled: z.boolean().optional() })
-          .refine((body) => body.role !== undefined || body.disabled !== undefined, 'give role or disabled'),
-      ),
+      content: json(UserPatch),
     },
   },
   responses: {

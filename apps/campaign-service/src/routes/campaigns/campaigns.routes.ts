@@ -1,4 +1,11 @@
-import { CampaignStatus, CampaignSummary, Money, PageQuery, page, Timestamp } from '@careforall/contracts'
+import {
+  CampaignPatch,
+  CampaignStatus,
+  CampaignSummary,
+  NewCampaign,
+  PageQuery,
+  page,
+} from '@careforall/contracts'
 import { jsonContent, problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 
@@ -7,43 +14,12 @@ const security = Security.user
 const json = jsonContent
 const Params = z.object({ id: z.uuid() })
 
-const Title = z.string().trim().min(1).max(200).openapi({ example: 'Clean water for Rangpur' })
-const Description = z.string().max(10_000).openapi({ example: 'Tube wells for six villages.' })
-
 export const Campaign = CampaignSummary.extend({
   currentAmount: z
     .number()
     .nullable()
     .openapi({ description: 'From the totals service; null while it is unreachable' }),
 }).openapi('Campaign')
-
-const NewCampaign = z
-  .strictObject({
-    title: Title,
-    description: Description,
-    goalAmount: Money,
-    startDate: Timestamp,
-    endDate: Timestamp,
-  })
-  .refine((c) => new Date(c.endDate) > new Date(c.startDate), {
-    message: 'endDate must be after startDate',
-    path: ['endDate'],
-  })
-
-const CampaignPatch = z
-  .strictObject({
-    title: Title.optional(),
-    description: Description.optional(),
-    goalAmount: Money.optional(),
-    startDate: Timestamp.optional(),
-    endDate: Timestamp.optional(),
-    status: CampaignStatus.optional().openapi({
-      description: 'DRAFT → ACTIVE ⇄ PAUSED, ACTIVE|PAUSED → COMPLETED',
-    }),
-  })
-  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
-    message: 'nothing to change',
-  })
 
 export const create = createRoute({
   method: 'post',

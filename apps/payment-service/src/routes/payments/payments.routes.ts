@@ -1,4 +1,4 @@
-import { Money, PageQuery, page } from '@careforall/contracts'
+import { PageQuery, page, RefundRequest } from '@careforall/contracts'
 import { IdempotencyKeyHeader, jsonContent, problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { PAYMENT_STATUSES } from '../../domain/payment-machine'
@@ -139,11 +139,7 @@ export const refund = createRoute({
     headers: IdempotencyKeyHeader,
     body: {
       required: false,
-      content: json(
-        z.strictObject({
-          amount: Money.optional().openapi({ description: 'All that remains when omitted' }),
-        }),
-      ),
+      content: json(RefundRequest),
     },
   },
   responses: {

@@ -1,0 +1,5 @@
+import { PageHeader } from '../components/ui'
+
+export function AnalyticsPage() {
+  return <PageHeader title="AnalyticsPage" />
+}
