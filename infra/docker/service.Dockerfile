@@ -11,7 +11,8 @@
 # DESIGN.md); `service` (the default target) copies that workspace, the shared packages and the
 # installed modules onto a clean Bun image and runs as the unprivileged `bun` user; `setup` is the
 # one-shot step that creates the database, the schemas and the service roles (`bun run setup`),
-# and also seeds demo data (`bun packages/devkit/src/seed.ts`).
+# and also seeds demo data (`bun packages/devkit/src/seed.ts`); `admin` builds the admin panel
+# for the gateway's image.
 # infra/test/image.test.ts replays these steps without Docker: keep every RUN a plain shell command.
 
 # The official Bun image, pinned to the version in package.json's packageManager.
@@ -38,6 +39,16 @@ COPY --from=install /app/packages ./packages
 USER bun
 CMD ["bun", "packages/devkit/src/setup.ts"]
 
+FROM ${BUN_IMAGE} AS admin
+WORKDIR /app
+COPY . .
+ARG SERVICE
+# The gateway serves the admin panel at /admin: its image carries the panel's static build (made
+# with the panel's dev dependencies, which stay in this stage). Other services get an empty folder.
+RUN if [ "$SERVICE" = "gateway-service" ]; then \
+  bun install --frozen-lockfile --filter ./apps/admin && cd apps/admin && bun --bun x vite build --logLevel warn; \
+  else mkdir -p apps/admin/dist; fi
+
 FROM ${BUN_IMAGE} AS service
 # It also names the service in logs, spans and metrics.
 ARG SERVICE
@@ -48,6 +59,7 @@ COPY --from=install /app/package.json /app/bun.lock ./
 COPY --from=install /app/node_modules ./node_modules
 COPY --from=install /app/packages ./packages
 COPY --from=install /app/apps/${SERVICE} ./apps/${SERVICE}
+COPY --from=admin /app/apps/admin/dist ./apps/admin/dist
 WORKDIR /app/apps/${SERVICE}
 # Migrations are applied by the service itself at start; it writes nothing else to its filesystem.
 USER bun

@@ -46,8 +46,11 @@ describe('service.Dockerfile', () => {
     const install = instructions.filter(
       (i) => i.getKeyword() === 'RUN' && /bun install/.test(i.getArgumentsContent() ?? ''),
     )
-    expect(install).toHaveLength(1)
+    // The service's own install, and the admin panel's build in the stage only the gateway uses.
+    expect(install).toHaveLength(2)
+    for (const run of install) expect(run.getArgumentsContent()).toContain('bun install --frozen-lockfile')
     expect(install[0]?.getArgumentsContent()).toContain('bun install --frozen-lockfile --production --filter')
+    expect(install[1]?.getArgumentsContent()).toContain('--filter ./apps/admin')
   })
 
   it('runs as a non-root user, with a health check and the OpenTelemetry preload', () => {
@@ -65,24 +68,34 @@ describe(`the ${SERVICE} and setup images, replayed without Docker`, () => {
   let dir: string
   let service: ReplayedImage
   let setup: ReplayedImage
+  let gateway: ReplayedImage
 
   beforeAll(async () => {
     world = await createTestResources()
     dir = await mkdtemp(join(tmpdir(), 'cfa-image-'))
-    ;[service, setup] = await Promise.all([
+    ;[service, setup, gateway] = await Promise.all([
       replayDockerfile({ dockerfile, context: root, into: join(dir, 'service'), buildArgs: { SERVICE } }),
       replayDockerfile({ dockerfile, context: root, into: join(dir, 'setup'), target: 'setup' }),
+      replayDockerfile({
+        dockerfile,
+        context: root,
+        into: join(dir, 'gateway'),
+        buildArgs: { SERVICE: 'gateway-service' },
+      }),
     ])
-  }, 120_000)
+  }, 180_000)
 
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true })
     await world?.cleanup()
-  })
+  }, 60_000)
 
   it('copies only what .dockerignore lets in, and only this service', async () => {
     const app = join(service.root, 'app')
-    expect(await readdir(join(app, 'apps'))).toEqual([SERVICE])
+    expect((await readdir(join(app, 'apps'))).sort()).toEqual(['admin', SERVICE])
+    // Only the gateway's image carries the admin panel's build; the others get an empty folder.
+    expect(await readdir(join(app, 'apps', 'admin'))).toEqual(['dist'])
+    expect(await readdir(join(app, 'apps', 'admin', 'dist'))).toEqual([])
     expect(existsSync(join(app, 'apps', SERVICE, 'test'))).toBe(false)
     expect(existsSync(join(app, 'packages/e2e/src'))).toBe(false)
     expect(existsSync(join(app, '.git'))).toBe(false)
@@ -152,5 +165,44 @@ describe(`the ${SERVICE} and setup images, replayed without Docker`, () => {
     expect(await proc.exited).toBe(0)
     const lines = (await logs).split('\n').filter(Boolean)
     expect(lines.some((line) => line.includes(`"serviceName":"${SERVICE}"`))).toBe(true)
+  }, 60_000)
+
+  it("the gateway's image serves the admin panel's build at /admin, without the build tools", async () => {
+    const app = join(gateway.root, 'app')
+    expect(await readdir(join(app, 'apps', 'admin'))).toEqual(['dist'])
+    expect(existsSync(join(app, 'apps', 'admin', 'dist', 'index.html'))).toBe(true)
+    for (const tool of ['vite', 'react', '@vitejs/plugin-react'])
+      expect(existsSync(join(app, 'node_modules', tool))).toBe(false)
+    const port = await freePort()
+    const proc = Bun.spawn(gateway.cmd, {
+      cwd: gateway.workdir,
+      env: {
+        PATH: Bun.env.PATH,
+        ...gateway.env,
+        PORT: String(port),
+        INTERNAL_SERVICE_SECRET: 'image-test-secret',
+      },
+      stdout: 'ignore',
+      stderr: 'ignore',
+    })
+    try {
+      const base = `http://127.0.0.1:${port}`
+      const deadline = Date.now() + 30_000
+      const health = () =>
+        fetch(`${base}/health`, { signal: AbortSignal.timeout(1000) })
+          .then((r) => r.status)
+          .catch(() => 0)
+      while ((await health()) !== 200 && Date.now() < deadline) await Bun.sleep(200)
+      const page = await fetch(`${base}/admin/campaigns`)
+      expect(page.status).toBe(200)
+      const html = await page.text()
+      expect(html).toContain('Care For All · Admin')
+      const bundle = /src="(\/admin\/assets\/[^"]+\.js)"/.exec(html)?.[1]
+      expect(bundle).toBeDefined()
+      expect((await fetch(`${base}${bundle}`)).status).toBe(200)
+    } finally {
+      proc.kill('SIGTERM')
+      await proc.exited
+    }
   }, 60_000)
 })

@@ -3,6 +3,7 @@ import type { Logger } from '@careforall/logger'
 import packageJson from '../package.json'
 import type { OpenApiDocument } from './domain/merge-openapi'
 import { SERVICE_KEYS, SERVICES, type Upstreams } from './domain/services'
+import { adminPanel } from './routes/admin-panel/admin-panel'
 import { mergedOpenApiHandler } from './routes/openapi/merged-openapi'
 import { proxyRouter } from './routes/proxy/proxy.index'
 import { responseHeaders } from './routes/response-headers'
@@ -21,6 +22,8 @@ export interface Deps {
   probeTimeoutMs?: number
   /** How long the merged OpenAPI document is reused. */
   openApiCacheMs?: number
+  /** The admin panel's build, served at /admin. */
+  adminDir: string
 }
 
 /** Response headers clients may read across origins (replays, back-off hints, created ids). */
@@ -54,6 +57,7 @@ export function buildApp(deps: Deps) {
     },
   })
   api.route('/', statusRouter({ upstreams, probeTimeoutMs }))
+  api.route('/', adminPanel({ dir: deps.adminDir }))
   api.route(
     '/',
     proxyRouter({

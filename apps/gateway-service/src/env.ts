@@ -40,6 +40,8 @@ export const env = parseEnv(
       .default(1024 * 1024),
     /** Comma-separated origins allowed by CORS (the admin panel's dev server and the gateway itself). */
     CORS_ORIGINS: origins,
+    /** The admin panel's build (`bun run --filter @careforall/admin build`), served at /admin. */
+    ADMIN_DIST_DIR: z.string().default(new URL('../../admin/dist', import.meta.url).pathname),
     /** The client's side of each chat socket (the relay) keeps the chat service's limits. */
     ...socketLimitsEnv,
   }),

@@ -18,6 +18,7 @@ const app = buildApp({
   upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
   bodyLimitBytes: env.BODY_LIMIT_BYTES,
   corsOrigins: env.CORS_ORIGINS,
+  adminDir: env.ADMIN_DIST_DIR,
 })
 
 serve({

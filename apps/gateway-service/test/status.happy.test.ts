@@ -1,15 +1,27 @@
 import { afterAll, describe, expect, it } from 'bun:test'
 import { PROBLEM_CONTENT_TYPE } from '@careforall/contracts'
+import { DEAD_LETTER_DEPTHS } from '@careforall/http'
 import type { ServiceKey } from '../src/domain/services'
 import { startGateway } from './helpers/gateway'
 import { type FakeUpstream, startUpstream } from './helpers/upstream'
 
 const up = async () => true
+/** What a service's broker says its dead-letter queues hold (see `dependencyChecks`). */
+const parked = (depths: Record<string, number>) => ({ [DEAD_LETTER_DEPTHS]: async () => depths })
 const upstreams: Partial<Record<ServiceKey, FakeUpstream>> = {
-  auth: startUpstream('auth-service', { readiness: { postgres: up, redis: up } }),
-  campaign: startUpstream('campaign-service', { readiness: { postgres: async () => false, rabbitmq: up } }),
-  pledge: startUpstream('pledge-service', { readiness: { postgres: up } }),
-  payment: startUpstream('payment-service', { readiness: { postgres: up } }),
+  auth: startUpstream('auth-service', {
+    readiness: { postgres: up, redis: up, ...parked({ 'auth-service.payment-events.dlq': 0 }) },
+  }),
+  // Unready (its database is down), yet still reporting its dead letters in the 503.
+  campaign: startUpstream('campaign-service', {
+    readiness: { postgres: async () => false, rabbitmq: up, ...parked({}) },
+  }),
+  pledge: startUpstream('pledge-service', {
+    readiness: { postgres: up, ...parked({ 'pledge-service.payment-events.dlq': 2 }) },
+  }),
+  payment: startUpstream('payment-service', {
+    readiness: { postgres: up, ...parked({ 'payment-service.pledge-events.dlq': 3 }) },
+  }),
   // Its readiness check hangs: the gateway must not wait for it.
   totals: startUpstream('totals-service', {
     readiness: { postgres: () => Bun.sleep(1500).then(() => true) },
@@ -35,14 +47,36 @@ describe('GET /api/status', () => {
     expect(await res.json()).toEqual({
       status: 'degraded',
       services: {
-        auth: { status: 'ready', checks: { postgres: 'up', redis: 'up' } },
-        campaign: { status: 'unready', checks: { postgres: 'down', rabbitmq: 'up' } },
-        pledge: { status: 'ready', checks: { postgres: 'up' } },
-        payment: { status: 'ready', checks: { postgres: 'up' } },
+        auth: {
+          status: 'ready',
+          checks: { postgres: 'up', redis: 'up' },
+          dlq: { 'auth-service.payment-events.dlq': 0 },
+        },
+        campaign: { status: 'unready', checks: { postgres: 'down', rabbitmq: 'up' }, dlq: {} },
+        pledge: {
+          status: 'ready',
+          checks: { postgres: 'up' },
+          dlq: { 'pledge-service.payment-events.dlq': 2 },
+        },
+        payment: {
+          status: 'ready',
+          checks: { postgres: 'up' },
+          dlq: { 'payment-service.pledge-events.dlq': 3 },
+        },
         totals: { status: 'down' },
         chat: { status: 'down' },
       },
+      dlq: { total: 5 },
     })
+  })
+
+  it('gives no dlq to a service whose /ready names none, and sums only what the others reported', async () => {
+    const body = (await (await fetch(`${healthy.url}/api/status`)).json()) as {
+      services: Record<string, { dlq?: Record<string, number> }>
+      dlq: { total: number }
+    }
+    expect(body.services.chat?.dlq).toBeUndefined()
+    expect(body.dlq).toEqual({ total: 5 })
   })
 })
 

@@ -1,4 +1,5 @@
 import { roleUrl, withDatabase } from '@careforall/db'
+import { ADMIN_DIR, adminBuildIsStale, buildAdminPanel, viteCommand } from './admin-panel'
 import { OutageCollapser } from './collapse'
 import { DEFAULT_ADMIN_PASSWORD, devEnv, inheritedEnv } from './env'
 import { createOutput, type Output } from './output'
@@ -122,10 +123,37 @@ async function main(): Promise<void> {
     await Promise.all(processes.map((p) => p.stop()))
     process.exit(0)
   }
+  // The admin panel, served by the gateway at /admin: rebuilt on every change while watching,
+  // otherwise built once (and only when its sources changed since the last build).
+  let adminBuild: Promise<string>
+  if (devEnv.DEV_WATCH) {
+    processes.push(
+      startManaged({
+        name: 'admin',
+        index: processes.length,
+        cwd: ADMIN_DIR,
+        cmd: viteCommand('--watch'),
+        env: inheritedEnv,
+        raw: devEnv.DEV_RAW_LOGS,
+        color,
+        output,
+      }),
+    )
+    adminBuild = Promise.resolve('rebuilt on every change (vite build --watch)')
+  } else {
+    adminBuild = adminBuildIsStale().then(async (stale) => {
+      if (!stale) return 'up to date'
+      const built = await buildAdminPanel()
+      if (built.ok) return 'built'
+      output.line(`admin panel: the build failed\n${built.output}`)
+      return 'the build FAILED (see above)'
+    })
+  }
   process.on('SIGINT', () => void stopAll('SIGINT'))
   process.on('SIGTERM', () => void stopAll('SIGTERM'))
 
   await waitForAll(output)
+  const admin = await adminBuild
   const demo = devEnv.DEV_SEED ? await seedDemoData(urlOf('gateway')) : 'not seeded (DEV_SEED=false)'
   const password =
     devEnv.ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD ? devEnv.ADMIN_PASSWORD : '(the one in ADMIN_PASSWORD)'
@@ -135,12 +163,13 @@ async function main(): Promise<void> {
       '',
       'Care For All is running:',
       row('gateway (the one base URL)', urlOf('gateway')),
+      row('admin panel', `${urlOf('gateway')}/admin/  (${admin})`),
       row('API docs', `${urlOf('gateway')}/docs`),
       row('platform status', `${urlOf('gateway')}/api/status`),
       ...SERVICES.filter((s) => s.name !== 'gateway').map((s) =>
         row(`${s.name}-service`, `${urlOf(s.name)}  (/health /ready /docs /metrics)`),
       ),
-      row('admin sign-in', `${devEnv.ADMIN_EMAIL} / ${password}  (POST /api/auth/login)`),
+      row('admin sign-in', `${devEnv.ADMIN_EMAIL} / ${password}  (the panel, or POST /api/auth/login)`),
       row('demo data', demo),
       'Ctrl-C stops everything.',
       '',

@@ -44,6 +44,7 @@ export function startGateway(
     bodyLimitBytes: 1024 * 1024,
     corsOrigins: ['http://localhost:5173'],
     probeTimeoutMs: 500,
+    adminDir: '/nonexistent/admin-dist',
     ...deps,
   })
   const server = Bun.serve({

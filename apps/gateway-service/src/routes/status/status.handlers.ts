@@ -16,9 +16,13 @@ export function getStatusHandler(options: StatusOptions): AppRouteHandler<GetSta
       ),
     )
     const services = Object.fromEntries(entries) as Record<ServiceKey, ServiceStatus>
+    const total = entries
+      .flatMap(([, service]) => Object.values(service.dlq ?? {}))
+      .reduce((sum, depth) => sum + depth, 0)
     const body: PlatformStatus = {
       status: entries.every(([, service]) => service.status === 'ready') ? 'ready' : 'degraded',
       services,
+      dlq: { total },
     }
     return c.json(body, 200)
   }
@@ -28,7 +32,12 @@ async function readiness(baseUrl: string, timeoutMs: number): Promise<ServiceSta
   try {
     const { status, body } = await getJson(`${baseUrl}/ready`, timeoutMs)
     const checks = readChecks(body)
-    return { status: status === 200 ? 'ready' : 'unready', ...(checks ? { checks } : {}) }
+    const dlq = readDeadLetters(body)
+    return {
+      status: status === 200 ? 'ready' : 'unready',
+      ...(checks ? { checks } : {}),
+      ...(dlq ? { dlq } : {}),
+    }
   } catch {
     return { status: 'down' }
   }
@@ -40,6 +49,16 @@ function readChecks(body: unknown): Record<string, 'up' | 'down'> | undefined {
   if (!checks || typeof checks !== 'object') return undefined
   const valid = Object.entries(checks).filter(
     (entry): entry is [string, 'up' | 'down'] => entry[1] === 'up' || entry[1] === 'down',
+  )
+  return Object.fromEntries(valid)
+}
+
+/** The dead-letter depths a service's `/ready` reports (`dlq`), keeping only counts that are counts. */
+function readDeadLetters(body: unknown): Record<string, number> | undefined {
+  const dlq = (body as { dlq?: unknown } | undefined)?.dlq
+  if (!dlq || typeof dlq !== 'object') return undefined
+  const valid = Object.entries(dlq).filter(
+    (entry): entry is [string, number] => Number.isSafeInteger(entry[1]) && entry[1] >= 0,
   )
   return Object.fromEntries(valid)
 }

@@ -11,6 +11,16 @@ const ServiceStatus = z
       .record(z.string(), z.enum(['up', 'down']))
       .optional()
       .openapi({ description: 'Its own dependency checks, when it answered', example: { postgres: 'up' } }),
+    dlq: z
+      .record(z.string(), z.number().int().nonnegative())
+      .optional()
+      .openapi({
+        description:
+          'Messages parked in each of its own dead-letter queues, by queue name, as its `/ready` reported ' +
+          'them: `{}` for a service without consumers; absent when it did not answer, or when its broker ' +
+          'did not say in time (a queue it could not read is left out)',
+        example: { 'pledge-service.payment-events.dlq': 0 },
+      }),
   })
   .openapi('ServiceStatus')
 
@@ -25,6 +35,15 @@ export const PlatformStatus = z
       totals: ServiceStatus,
       chat: ServiceStatus,
     }),
+    dlq: z
+      .object({
+        total: z.number().int().nonnegative().openapi({
+          description:
+            'Messages parked in every dead-letter queue the services reported: the sum of their `dlq`',
+          example: 0,
+        }),
+      })
+      .openapi({ description: 'Dead letters across the platform; 0 means none seen, not none anywhere' }),
   })
   .openapi('PlatformStatus')
 
@@ -37,7 +56,8 @@ export const getStatus = createRoute({
   tags: ['status'],
   summary: "Every service's readiness",
   description:
-    "Asks each service's `/ready` with a short timeout, for the admin panel's status page. " +
+    "Asks each service's `/ready` with a short timeout, for the admin panel's status page: its " +
+    'checks and the depth of its dead-letter queues, summed in `dlq.total`. ' +
     'Always 200: a service that is down is reported, not an error of this route.',
   responses: {
     200: {
