@@ -74,6 +74,15 @@ const eventually = async (check: () => boolean) => {
 }
 
 describe('the chat socket relay', () => {
+  it("accepts sockets from the gateway's own pages (the admin panel) and refuses other sites", async () => {
+    const own = open(wsUrl('room-1'), { headers: { origin: gateway.url } })
+    await own.opened
+    own.ws.close()
+    const other = open(wsUrl('room-1'), { headers: { origin: 'https://evil.example' } })
+    expect(other.opened).rejects.toThrow('did not open')
+    await other.closed
+  })
+
   it('relays frames both ways, the upstream greeting included, with the forwarding headers (never the internal secret)', async () => {
     const client = open(wsUrl('room-1'), withSecret)
     await client.opened

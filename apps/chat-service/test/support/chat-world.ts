@@ -138,6 +138,7 @@ export async function startChatWorld(env: Record<string, string> = {}): Promise<
     },
     upstreamTimeoutMs: 5000,
     bodyLimitBytes: 1024 * 1024,
+    adminDir: '/nonexistent/admin-dist', // the panel is not what these tests look at
     corsOrigins: ['http://localhost:5173'],
     probeTimeoutMs: 500,
   })

@@ -15,8 +15,8 @@ const HANDSHAKE = [
 
 /**
  * `GET /api/chat/campaigns/{id}/ws` at the gateway. A plain GET is proxied like any chat route.
- * An upgrade is checked first: the origin against CORS_ORIGINS (another site must not open a
- * socket with a user's token), then the room asked over plain HTTP, whose refusal (an unknown or
+ * An upgrade is checked first: the origin against CORS_ORIGINS or the gateway's own (the admin
+ * panel it serves at /admin; another site must not open a socket with a user's token), then the room asked over plain HTTP, whose refusal (an unknown or
  * closed campaign, a bad token: problem+json) is the client's answer; its 426 means "go ahead".
  * The chat service's side is then opened, and only once it is open is the client's accepted and
  * relayed to it: a client whose socket is open is in the room.
@@ -34,7 +34,9 @@ export function chatSocketUpgrade(options: {
   return async (c, next) => {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return options.forward(c, next)
     const origin = c.req.header('origin')
-    if (origin && !allowed.has(origin)) throw new ForbiddenError('This origin may not open chat sockets')
+    if (origin && !allowed.has(origin) && !sameOrigin(origin, c.req.header('host'))) {
+      throw new ForbiddenError('This origin may not open chat sockets')
+    }
     const check = await options.forward(c, next)
     if (!(check instanceof Response) || check.status !== 426) return check
     await check.body?.cancel()
@@ -63,5 +65,14 @@ export function chatSocketUpgrade(options: {
     }
     // Bun answers the upgrade itself; this response is never sent.
     return new Response(null)
+  }
+}
+
+/** A page the gateway itself served: its origin names the host the request was sent to. */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host
+  } catch {
+    return false
   }
 }
