@@ -119,3 +119,21 @@ describe('admin changes', () => {
     expect((await patch('not-a-uuid', { disabled: true })).status).toBe(400)
   })
 })
+
+describe('audit log filters', () => {
+  it.each([
+    ['an actorId that is not a uuid', 'actorId=nope', 'actorId'],
+    ['a targetId that is not a uuid', 'targetId=123', 'targetId'],
+    ['a from that is not a timestamp', 'from=yesterday', 'from'],
+    ['a to without a time', 'to=2026-01-01', 'to'],
+    ['an empty action', 'action=', 'action'],
+  ])('refuses %s with 400 naming it', async (_label, query, path) => {
+    const email = uniqueEmail('audit-admin')
+    await w.ensureAdmin(email, PASSWORD)
+    const login = await w.app.request(...post('/api/auth/login', { email, password: PASSWORD }))
+    const { accessToken } = (await login.json()) as { accessToken: string }
+    const res = await w.app.request(`/api/auth/audit?${query}`, bearer(accessToken))
+    expect(res.status).toBe(400)
+    expect((await problem(res)).errors?.map((error) => error.path)).toEqual([path])
+  })
+})

@@ -184,6 +184,11 @@ describe('administration', () => {
       items: { id: string }[]
     }
     expect(search.items.map((u) => u.id)).toEqual([target.user.id])
+    // The audit log names users by id: an id finds that user.
+    const byId = (await (
+      await w.app.request(`/api/auth/users?q=${target.user.id}`, bearer(admin.accessToken))
+    ).json()) as { items: { id: string }[] }
+    expect(byId.items.map((u) => u.id)).toEqual([target.user.id])
 
     const promote = await w.app.request(`/api/auth/users/${target.user.id}`, {
       method: 'PATCH',

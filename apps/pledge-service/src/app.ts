@@ -30,6 +30,7 @@ export function buildApp(deps: Deps) {
         createCampaignClient(env.CAMPAIGN_SERVICE_URL, env.INTERNAL_SERVICE_SECRET, deps.logger),
       donorKeySecret: env.DONOR_KEY_SECRET,
       receiptTokenSecret: env.RECEIPT_TOKEN_SECRET,
+      stuckAfterSeconds: env.STUCK_PLEDGE_SECONDS,
     }),
   )
   return app

@@ -15,6 +15,11 @@ export const env = parseEnv(
     DONOR_KEY_SECRET: secret('dev-donor-key-secret-change-me'),
     /** Signs guests' receipt tokens, with which they follow a pledge without an account. */
     RECEIPT_TOKEN_SECRET: secret('dev-receipt-token-secret-change-me'),
+    /**
+     * A PENDING or AUTHORIZED pledge unchanged for this long is "stuck" (`GET /api/pledges?stuck=true`,
+     * `GET /api/pledges/stats`): its payment should have moved on well before.
+     */
+    STUCK_PLEDGE_SECONDS: z.coerce.number().int().positive().default(300),
   }),
   process.env,
 )

@@ -91,6 +91,23 @@ describe('bad pledges change nothing', () => {
     expect(again.body).toEqual(first.body)
   })
 
+  it.each([
+    ['a from that is not a timestamp', '?from=yesterday', 'from'],
+    ['a to without a time', '?to=2026-01-01', 'to'],
+  ])('refuses statistics with %s with 400 naming it', async (_label, query, path) => {
+    const admin = await w.auth.admin()
+    const res = await w.app.request(`/api/pledges/stats${query}`, { headers: admin.headers })
+    expect(res.status).toBe(400)
+    expect(res.headers.get('content-type')).toBe('application/problem+json')
+    const body = (await res.json()) as { errors: { path: string }[] }
+    expect(body.errors.map((error) => error.path)).toEqual([path])
+  })
+
+  it('refuses a stuck filter that is neither true nor false', async () => {
+    const admin = await w.auth.admin()
+    expect((await w.app.request('/api/pledges?stuck=yes', { headers: admin.headers })).status).toBe(400)
+  })
+
   it('refuses a cursor that is not ours and a page over the maximum', async () => {
     expect((await w.app.request(`/api/pledges?campaignId=${active}&cursor=nope`)).status).toBe(400)
     expect((await w.app.request(`/api/pledges?campaignId=${active}&limit=101`)).status).toBe(400)

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { Exchanges } from '@careforall/contracts'
 import type { TestSession } from '@careforall/devkit/testing'
+import amqp from 'amqplib'
 import { eventually, outboxOf, type PledgeWorld, pledgeRequest, startPledges } from './support/pledge-world'
 
 let w: PledgeWorld
@@ -265,5 +267,36 @@ describe('donation lists', () => {
     }
     expect(filtered.items.map((p) => p.id)).toContain(created.id)
     expect(filtered.items.every((p) => p.state === 'PENDING')).toBe(true)
+  })
+})
+
+describe('readiness', () => {
+  it('reports a payment event parked in its dead-letter queue in /ready', async () => {
+    const dlq = 'pledge-service.payment-events.dlq'
+    const ready = async () =>
+      (await (await w.app.request('/ready')).json()) as {
+        status: string
+        checks: unknown
+        dlq?: Record<string, number>
+      }
+    expect((await ready()).dlq).toEqual({ [dlq]: 0 })
+    // Not a CloudEvent: it fails every attempt (100 ms, then 200 ms apart here) and is parked.
+    const connection = await amqp.connect(w.world.rabbitmqUrl)
+    try {
+      const channel = await connection.createConfirmChannel()
+      channel.publish(Exchanges.payment, 'payment.captured', Buffer.from('{"not":"an event"}'), {
+        messageId: crypto.randomUUID(),
+        persistent: true,
+      })
+      await channel.waitForConfirms()
+    } finally {
+      await connection.close()
+    }
+    const parked = await eventually(ready, (body) => body.dlq?.[dlq] === 1)
+    expect(parked).toEqual({
+      status: 'ready',
+      checks: { postgres: 'up', rabbitmq: 'up', redis: 'up' },
+      dlq: { [dlq]: 1 },
+    })
   })
 })

@@ -61,6 +61,28 @@ describe('lists', () => {
     expect((await w.app.request('/api/pledges?state=PENDING', { headers: admin.headers })).status).toBe(200)
   })
 
+  it('keeps the stuck filter for admins, like the state filter', async () => {
+    expect((await w.app.request('/api/pledges?stuck=true', { headers: donor.headers })).status).toBe(403)
+    expect((await w.app.request(`/api/pledges?stuck=true&campaignId=${mine.id}`)).status).toBe(401)
+    expect((await w.app.request('/api/pledges?stuck=true', { headers: admin.headers })).status).toBe(200)
+  })
+
+  it('shows the pledge statistics to admins only', async () => {
+    const anonymous = await w.app.request('/api/pledges/stats')
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json')
+    expect((await w.app.request('/api/pledges/stats', { headers: donor.headers })).status).toBe(403)
+    expect((await w.app.request('/api/pledges/stats', { headers: admin.headers })).status).toBe(200)
+  })
+
+  it('documents the statistics as admin-only and the stuck filter beside the others', async () => {
+    const doc = (await (await w.app.request('/openapi.json')).json()) as {
+      paths: Record<string, { get: { security?: unknown; parameters: { name: string }[] } }>
+    }
+    expect(doc.paths['/api/pledges/stats']?.get.security).toEqual([{ bearerAuth: ['admin'] }])
+    expect(doc.paths['/api/pledges']?.get.parameters.map((p) => p.name)).toContain('stuck')
+  })
+
   it('needs a signed-in caller for mine=true', async () => {
     expect((await w.app.request('/api/pledges?mine=true')).status).toBe(401)
   })

@@ -54,6 +54,7 @@ export { createInternalClient, type InternalClientOptions, type InternalGet } fr
 export { jsonContent, problemResponses } from './openapi'
 export {
   checkReadiness,
+  DEAD_LETTER_DEPTHS,
   dependencyChecks,
   holdReadiness,
   type ReadinessChecks,

@@ -8,26 +8,44 @@ import { pingRedis, type Redis } from './redis'
 import type { AppOpenAPI } from './types'
 
 /**
- * Named dependency checks for `/ready`; each resolves true when the dependency answers within
- * `timeoutMs` (`/ready` gives it 1 s; the unready watchdog as long as its whole limit).
+ * Where `/ready` reads how many messages the service's dead-letter queues hold. A symbol key, so
+ * that it travels with the checks `dependencyChecks()` returns (services spread them into their
+ * own) without every service wiring it, and is never taken for a check: `Object.entries` and
+ * `Object.keys` skip symbols.
  */
-export type ReadinessChecks = Record<string, (timeoutMs?: number) => Promise<boolean>>
+export const DEAD_LETTER_DEPTHS: unique symbol = Symbol('dead-letter depths')
+
+/**
+ * Named dependency checks for `/ready`; each resolves true when the dependency answers within
+ * `timeoutMs` (`/ready` gives it 1 s; the unready watchdog as long as its whole limit). Under
+ * `DEAD_LETTER_DEPTHS`, optionally, the depth of each dead-letter queue (`{ '<queue>.dlq': n }`).
+ */
+export type ReadinessChecks = Record<string, (timeoutMs?: number) => Promise<boolean>> & {
+  [DEAD_LETTER_DEPTHS]?: (timeoutMs: number) => Promise<Record<string, number>>
+}
 
 /**
  * The checks every service makes, under the names `/ready` reports: its database (`postgres`),
- * its broker (`rabbitmq`) and Redis (`redis`), each only when the service has one.
+ * its broker (`rabbitmq`) and Redis (`redis`), each only when the service has one; and with a
+ * broker, the depth of its consumers' dead-letter queues.
  */
 export function dependencyChecks(deps: {
   sql?: Sql
-  broker?: { isConnected(): boolean }
+  broker?: {
+    isConnected(): boolean
+    deadLetterDepths?(timeoutMs: number): Promise<Record<string, number>>
+  }
   redis?: Redis
 }): ReadinessChecks {
   const { sql, broker, redis } = deps
-  return {
+  const checks: ReadinessChecks = {
     ...(sql ? { postgres: (timeoutMs?: number) => pingDb(sql, timeoutMs) } : {}),
     ...(broker ? { rabbitmq: async () => broker.isConnected() } : {}),
     ...(redis ? { redis: () => pingRedis(redis) } : {}),
   }
+  const depths = broker?.deadLetterDepths?.bind(broker)
+  if (depths) checks[DEAD_LETTER_DEPTHS] = depths
+  return checks
 }
 
 let draining = false
@@ -72,6 +90,27 @@ async function runCheck(check: () => Promise<boolean>): Promise<boolean> {
   }
 }
 
+/**
+ * The longest `/ready` waits for dead-letter depths, beside its checks: a slow broker leaves them
+ * out instead of slowing the answer (the gateway's `/api/status` asks every service at once).
+ */
+const DEAD_LETTER_TIMEOUT_MS = 500
+
+/** The depths `checks` can read, or undefined when it has none or they do not come in time. */
+async function deadLetterDepths(checks: ReadinessChecks): Promise<Record<string, number> | undefined> {
+  const read = checks[DEAD_LETTER_DEPTHS]
+  if (!read) return undefined
+  let timer: Timer | undefined
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), DEAD_LETTER_TIMEOUT_MS)
+  })
+  try {
+    return await Promise.race([read(DEAD_LETTER_TIMEOUT_MS).catch(() => undefined), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** Runs every readiness check in parallel: `{ postgres: 'up', rabbitmq: 'down' }`. */
 export async function checkReadiness(checks: ReadinessChecks): Promise<Record<string, 'up' | 'down'>> {
   const entries = await Promise.all(
@@ -85,6 +124,13 @@ export async function checkReadiness(checks: ReadinessChecks): Promise<Record<st
 const Checks = z
   .record(z.string(), z.enum(['up', 'down']))
   .openapi({ example: { postgres: 'up', rabbitmq: 'up' } })
+
+const DeadLetters = z.record(z.string(), z.number().int().nonnegative()).openapi({
+  description:
+    'Messages parked in each of its dead-letter queues, by queue name; `{}` for a service without ' +
+    'consumers; absent without a broker, and a queue is left out when the broker does not answer in time',
+  example: { 'totals-service.payment-events.dlq': 0 },
+})
 
 const health = createRoute({
   method: 'get',
@@ -107,10 +153,14 @@ const ready = createRoute({
   responses: {
     200: {
       description: 'Ready',
-      content: { 'application/json': { schema: z.object({ status: z.literal('ready'), checks: Checks }) } },
+      content: {
+        'application/json': {
+          schema: z.object({ status: z.literal('ready'), checks: Checks, dlq: DeadLetters.optional() }),
+        },
+      },
     },
     503: {
-      description: 'A dependency is down; the problem names it',
+      description: 'A dependency is down; the problem names it (with `checks`, and `dlq` as in a 200)',
       content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
     },
   },
@@ -130,7 +180,9 @@ export function registerOps(
   if (options.readiness) readinessByApp.set(app, options.readiness)
   app.openapi(health, (c) => c.json({ status: 'ok' as const }, 200))
   app.openapi(ready, async (c) => {
-    const checks = await checkReadiness(options.readiness ?? {})
+    const readiness = options.readiness ?? {}
+    const [checks, dlq] = await Promise.all([checkReadiness(readiness), deadLetterDepths(readiness)])
+    const depths = dlq ? { dlq } : {}
     const down = Object.entries(checks)
       .filter(([, state]) => state === 'down')
       .map(([name]) => name)
@@ -147,13 +199,14 @@ export function registerOps(
           status: 503,
           detail,
           checks,
+          ...depths,
           requestId: c.get('requestId'),
         },
         503,
         { 'content-type': PROBLEM_CONTENT_TYPE },
       )
     }
-    return c.json({ status: 'ready' as const, checks }, 200)
+    return c.json({ status: 'ready' as const, checks, ...depths }, 200)
   })
   app.get('/metrics', async (c) =>
     c.text(await metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4' }),

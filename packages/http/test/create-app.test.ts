@@ -5,6 +5,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import {
   ConflictError,
   createApp,
+  DEAD_LETTER_DEPTHS,
+  dependencyChecks,
   holdReadiness,
   problemResponses,
   releaseReadiness,
@@ -184,6 +186,43 @@ describe('createApp', () => {
   it('treats a hanging dependency check as down', async () => {
     const res = await build({ redis: () => new Promise<boolean>(() => {}) }).app.request('/ready')
     expect(res.status).toBe(503)
+  })
+
+  it("reports the broker's dead-letter depths in /ready, ready or not", async () => {
+    const broker = {
+      isConnected: () => true,
+      deadLetterDepths: async () => ({ 'test-service.events.dlq': 3 }),
+    }
+    const ready = await build(dependencyChecks({ broker })).app.request('/ready')
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { rabbitmq: 'up' },
+      dlq: { 'test-service.events.dlq': 3 },
+    })
+    const unready = await build(
+      dependencyChecks({ broker: { ...broker, isConnected: () => false } }),
+    ).app.request('/ready')
+    expect(unready.status).toBe(503)
+    expect(await unready.json()).toMatchObject({ dlq: { 'test-service.events.dlq': 3 } })
+    // No broker, no dead-letter queues to speak of.
+    expect(await (await build({ postgres: async () => true }).app.request('/ready')).json()).toEqual({
+      status: 'ready',
+      checks: { postgres: 'up' },
+    })
+  })
+
+  it('leaves the dead-letter depths out when they fail or take more than half a second', async () => {
+    const up = async () => true
+    for (const read of [
+      async () => Promise.reject(new Error('channel closed')),
+      () => new Promise<Record<string, number>>(() => {}),
+    ]) {
+      const started = performance.now()
+      const res = await build({ postgres: up, [DEAD_LETTER_DEPTHS]: read }).app.request('/ready')
+      expect(performance.now() - started).toBeLessThan(900)
+      expect(res.status).toBe(200)
+      expect(await res.json()).toEqual({ status: 'ready', checks: { postgres: 'up' } })
+    }
   })
 
   it('serves an OpenAPI 3.1 document with its routes and problem responses', async () => {

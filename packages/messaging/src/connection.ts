@@ -1,9 +1,16 @@
 import type { Logger } from '@careforall/logger'
 import type { Channel, ChannelModel, RecoveringChannelModel } from 'amqplib'
 import amqp from 'amqplib'
+import { withTimeout } from './timeout'
 
 /** Declares topology or starts consumers on a fresh connection; re-run after every reconnect. */
 export type SetupStep = (model: ChannelModel) => Promise<void>
+
+/** How many messages one dead-letter queue holds; undefined when the broker did not say within `timeoutMs`. */
+export type DeadLetterDepth = (timeoutMs: number) => Promise<number | undefined>
+
+/** How long `deadLetterDepths()` waits by default: `/ready` must stay fast whatever the broker does. */
+const DEAD_LETTER_TIMEOUT_MS = 500
 
 export interface Broker {
   /** The recovering connection: channel calls wait for a connection while the broker is away. */
@@ -21,6 +28,18 @@ export interface Broker {
   addSetup(step: SetupStep): Promise<void>
   /** Forgets a step (a stopped consumer must not come back at the next reconnect). */
   removeSetup(step: SetupStep): void
+  /**
+   * Registers a consumer's dead-letter queue for `deadLetterDepths()` (`startConsumer` does);
+   * returns what forgets it again (the consumer stopped).
+   */
+  watchDeadLetters(dlq: string, depth: DeadLetterDepth): () => void
+  /**
+   * What each dead-letter queue of this connection's consumers holds, `{ '<queue>.dlq': 2 }`, for
+   * `/ready` and the gateway's `/api/status`; `{}` without consumers. Waits at most `timeoutMs`
+   * (default 500): a queue the broker does not report in time, or at all (disconnected, an
+   * error), is left out. Never throws.
+   */
+  deadLetterDepths(timeoutMs?: number): Promise<Record<string, number>>
   close(): Promise<void>
 }
 
@@ -81,6 +100,7 @@ async function boundedOn<T>(model: ChannelModel, ms: number, what: string, work:
  */
 export async function connectBroker(options: BrokerOptions): Promise<Broker> {
   const steps: SetupStep[] = []
+  const deadLetters = new Map<DeadLetterDepth, string>()
   // Steps that already ran on the connection being set up: one added between the end of the
   // recovery's setup and the `connect` event would otherwise wait for the next reconnect.
   const ranOn = new WeakMap<ChannelModel, Set<SetupStep>>()
@@ -180,6 +200,19 @@ export async function connectBroker(options: BrokerOptions): Promise<Broker> {
     removeSetup: (step) => {
       const index = steps.indexOf(step)
       if (index >= 0) steps.splice(index, 1)
+    },
+    watchDeadLetters: (dlq, depth) => {
+      deadLetters.set(depth, dlq)
+      return () => void deadLetters.delete(depth)
+    },
+    deadLetterDepths: async (timeoutMs = DEAD_LETTER_TIMEOUT_MS) => {
+      const read = await Promise.all(
+        [...deadLetters].map(
+          async ([depth, dlq]) =>
+            [dlq, await withTimeout(depth(timeoutMs), timeoutMs).catch(() => undefined)] as const,
+        ),
+      )
+      return Object.fromEntries(read.filter((entry): entry is [string, number] => entry[1] !== undefined))
     },
     close: async () => {
       if (closed) return

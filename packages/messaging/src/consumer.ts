@@ -7,7 +7,7 @@ import type { Broker } from './connection'
 import { inConsumerSpan } from './consumer-span'
 import { keepChannel } from './keep-channel'
 import { messagingMetrics } from './metrics'
-import { withTimeout } from './timeout'
+import { queueDepthReader } from './queue-depth'
 import { attemptOf, type Binding, declareConsumerQueue, dlqOf } from './topology'
 import { isTransientDatabaseError } from './transient'
 
@@ -180,26 +180,29 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     },
   })
 
+  // One reading of the queue's depths feeds both the gauge and `/ready` (through the broker).
+  const depths = queueDepthReader(queue, () => channels.current())
   const depth = metrics.meter.createObservableGauge('messaging_queue_depth', {
     description: 'Messages ready in a consumer queue (lag) and in its dead-letter queue',
   })
   const observe = async (result: BatchObservableResult) => {
-    const channel = channels.current()
-    if (!channel) return
-    const [main, parked] = await withTimeout(
-      Promise.all([channel.checkQueue(queue), channel.checkQueue(dlqOf(queue))]),
-      1000,
-    ).catch(() => [])
-    if (main) result.observe(depth, main.messageCount, { queue, kind: 'main' })
-    if (parked) result.observe(depth, parked.messageCount, { queue, kind: 'dlq' })
+    const read = await depths(1000)
+    if (!read) return
+    result.observe(depth, read.main, { queue, kind: 'main' })
+    result.observe(depth, read.dlq, { queue, kind: 'dlq' })
   }
   metrics.meter.addBatchObservableCallback(observe, [depth])
+  const forgetDeadLetters = options.broker.watchDeadLetters(
+    dlqOf(queue),
+    async (timeoutMs) => (await depths(timeoutMs))?.dlq,
+  )
 
   return {
     stop: async () => {
       if (stopped) return
       stopped = true
       metrics.meter.removeBatchObservableCallback(observe, [depth])
+      forgetDeadLetters()
       const channel = channels.current()
       const tag = channel && consumerTags.get(channel)
       if (channel && tag) await channel.cancel(tag).catch(() => undefined)

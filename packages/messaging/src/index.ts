@@ -1,4 +1,10 @@
-export { type Broker, type BrokerOptions, connectBroker, type SetupStep } from './connection'
+export {
+  type Broker,
+  type BrokerOptions,
+  connectBroker,
+  type DeadLetterDepth,
+  type SetupStep,
+} from './connection'
 export {
   type Consumer,
   type ConsumerOptions,
@@ -12,6 +18,7 @@ export { type FanoutOptions, type FanoutSubscription, subscribeFanout } from './
 export { consumedEvents } from './inbox'
 export { messagingMigrations } from './migrations'
 export { type OutboxEvent, publish } from './outbox'
+export { DEPTH_FRESH_MS } from './queue-depth'
 export { type MessagingReaperOptions, startMessagingReaper } from './reaper'
 export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay'
 export { type Binding, declareExchanges, dlqOf } from './topology'

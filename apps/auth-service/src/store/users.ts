@@ -51,7 +51,12 @@ export async function updateUser(
   return row
 }
 
-/** A page of users, newest first, optionally searched by words of the email or name. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * A page of users, newest first, optionally searched by words of the email or name, or by id
+ * (the audit log names users by id).
+ */
 export async function listUsers(
   sql: Queryable,
   options: { q?: string | undefined; limit: number; after?: { createdAt: string; id: string } | undefined },
@@ -61,10 +66,12 @@ export async function listUsers(
     select * from users
     where true
       ${
-        search
-          ? sql`and (to_tsvector('simple', email || ' ' || name) @@ plainto_tsquery('simple', ${search})
+        search && UUID.test(search)
+          ? sql`and id = ${search}::uuid`
+          : search
+            ? sql`and (to_tsvector('simple', email || ' ' || name) @@ plainto_tsquery('simple', ${search})
                         or email ilike ${`%${escapeLike(search)}%`} or name ilike ${`%${escapeLike(search)}%`})`
-          : sql``
+            : sql``
       }
       ${options.after ? sql`and (created_at, id) < (${options.after.createdAt}::timestamptz, ${options.after.id}::uuid)` : sql``}
     order by created_at desc, id desc

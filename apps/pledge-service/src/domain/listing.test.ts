@@ -55,6 +55,32 @@ const cases: [string, Caller, ListQuery, Listing][] = [
     { campaignId, state: 'CAPTURED' },
     { view: 'full', filter: { campaignId, states: ['CAPTURED'], from: undefined, to: undefined } },
   ],
+  ['a donor, stuck', donor, { stuck: 'true' }, { refused: 'admins-only' }],
+  ['anyone, stuck in a campaign', undefined, { campaignId, stuck: 'true' }, { refused: 'sign-in' }],
+  [
+    'a donor, stuck=false in a campaign',
+    donor,
+    { campaignId, stuck: 'false' },
+    { view: 'public', filter: { campaignId, states: ['CAPTURED'] } },
+  ],
+  [
+    'an admin, stuck',
+    admin,
+    { stuck: 'true' },
+    {
+      view: 'full',
+      filter: { campaignId: undefined, states: undefined, from: undefined, to: undefined, stuck: true },
+    },
+  ],
+  [
+    'an admin, stuck in a campaign',
+    admin,
+    { campaignId, stuck: 'true' },
+    {
+      view: 'full',
+      filter: { campaignId, states: undefined, from: undefined, to: undefined, stuck: true },
+    },
+  ],
 ]
 
 describe('listingFor', () => {

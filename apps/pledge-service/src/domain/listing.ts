@@ -6,6 +6,7 @@ export interface ListQuery {
   state?: PledgeState | undefined
   from?: string | undefined
   to?: string | undefined
+  stuck?: 'true' | 'false' | undefined
 }
 
 export interface ListFilter {
@@ -14,6 +15,8 @@ export interface ListFilter {
   states?: PledgeState[] | undefined
   from?: string | undefined
   to?: string | undefined
+  /** Only stuck pledges: PENDING or AUTHORIZED, unchanged for longer than the service's setting. */
+  stuck?: true | undefined
 }
 
 /**
@@ -27,12 +30,14 @@ export type Listing =
   | { refused: 'sign-in' | 'admins-only' | 'no-scope' }
 
 /**
- * Decides a list request: `mine=true` lists the caller's own pledges; an admin filtering by state
- * or date, or giving no campaign, lists any pledges; anyone else gives a campaign and sees its
- * captured donations. State and date filters are for admins only.
+ * Decides a list request: `mine=true` lists the caller's own pledges; an admin filtering by state,
+ * date or stuck, or giving no campaign, lists any pledges; anyone else gives a campaign and sees
+ * its captured donations. State, date and stuck filters are for admins only.
  */
 export function listingFor(caller: { id: string; role: string } | undefined, query: ListQuery): Listing {
-  const adminFilters = query.state !== undefined || query.from !== undefined || query.to !== undefined
+  const stuck = query.stuck === 'true'
+  const adminFilters =
+    query.state !== undefined || query.from !== undefined || query.to !== undefined || stuck
   const admin = caller?.role === 'admin'
   if (adminFilters && !admin) return { refused: caller ? 'admins-only' : 'sign-in' }
   if (query.mine === 'true') {
@@ -47,6 +52,7 @@ export function listingFor(caller: { id: string; role: string } | undefined, que
         states: query.state ? [query.state] : undefined,
         from: query.from,
         to: query.to,
+        ...(stuck ? { stuck } : {}),
       },
     }
   }

@@ -106,8 +106,26 @@ export interface PledgeFilter {
   states?: PledgeState[] | undefined
   from?: string | undefined
   to?: string | undefined
+  /** Only PENDING or AUTHORIZED pledges whose updated_at is older than this many seconds. */
+  stuckForSeconds?: number | undefined
   limit: number
   after?: { createdAt: string; id: string } | undefined
+}
+
+/**
+ * A stuck pledge: still waiting for its payment (PENDING or AUTHORIZED) and unchanged for longer
+ * than `seconds`. The states are literals, not parameters, so the planner can use the partial
+ * index `pledges_waiting_idx` (002) whatever plan it caches.
+ */
+function stuckCondition(sql: Queryable, seconds: number) {
+  return sql`state in ('PENDING', 'AUTHORIZED') and updated_at < now() - make_interval(secs => ${seconds})`
+}
+
+/** `created_at` within [from, to): the admin list's date filter, and the statistics' window. */
+function createdWithin(sql: Queryable, window: { from?: string | undefined; to?: string | undefined }) {
+  return sql`
+    ${window.from ? sql`and created_at >= ${window.from}::timestamptz` : sql``}
+    ${window.to ? sql`and created_at < ${window.to}::timestamptz` : sql``}`
 }
 
 export async function listPledges(sql: Queryable, filter: PledgeFilter): Promise<PledgeRow[]> {
@@ -117,9 +135,34 @@ export async function listPledges(sql: Queryable, filter: PledgeFilter): Promise
       ${filter.campaignId ? sql`and campaign_id = ${filter.campaignId}` : sql``}
       ${filter.userId ? sql`and user_id = ${filter.userId}` : sql``}
       ${filter.states ? sql`and state in ${sql(filter.states)}` : sql``}
-      ${filter.from ? sql`and created_at >= ${filter.from}::timestamptz` : sql``}
-      ${filter.to ? sql`and created_at < ${filter.to}::timestamptz` : sql``}
+      ${createdWithin(sql, filter)}
+      ${filter.stuckForSeconds === undefined ? sql`` : sql`and ${stuckCondition(sql, filter.stuckForSeconds)}`}
       ${filter.after ? sql`and (created_at, id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)` : sql``}
     order by created_at desc, id desc
     limit ${filter.limit}`
+}
+
+export interface StateFigures {
+  state: PledgeState
+  count: number
+  /** The sum of the pledges' amounts, NUMERIC as postgres.js returns it. */
+  amount: string
+  /** How many of them are stuck (only PENDING and AUTHORIZED ones can be). */
+  stuck: number
+}
+
+/**
+ * Pledges created within [from, to) by state, with how many are stuck: one pass over the window,
+ * every figure from the same snapshot. States without any pledge have no row.
+ */
+export async function pledgeFiguresByState(
+  sql: Queryable,
+  window: { from?: string | undefined; to?: string | undefined; stuckForSeconds: number },
+): Promise<StateFigures[]> {
+  return sql<StateFigures[]>`
+    select state, count(*)::int as count, sum(amount)::text as amount,
+           (count(*) filter (where ${stuckCondition(sql, window.stuckForSeconds)}))::int as stuck
+    from pledges
+    where true ${createdWithin(sql, window)}
+    group by state`
 }

@@ -4,7 +4,7 @@ import {
   Events,
   type EventType,
   numericToCents,
-  type PledgeState,
+  PledgeState,
   toCents,
 } from '@careforall/contracts'
 import type { Queryable, TransactionSql } from '@careforall/db'
@@ -32,6 +32,7 @@ import {
   insertPledge,
   listPledges,
   type PledgeRow,
+  pledgeFiguresByState,
   recordTransition,
   savePaymentState,
 } from '../store/pledges'
@@ -131,20 +132,54 @@ export async function readPledge(
 
 const REFUSALS = {
   'sign-in': () => new UnauthorizedError(),
-  'admins-only': () => new ForbiddenError('Filtering by state or date is for admins'),
+  'admins-only': () => new ForbiddenError('Filtering by state, date or stuck is for admins'),
   'no-scope': () => new BadRequestError('Give campaignId, or mine=true'),
 }
 
-/** A page of pledges as the caller may see them (see `listingFor`): full ones, or public donations. */
+/**
+ * A page of pledges as the caller may see them (see `listingFor`): full ones, or public donations.
+ * A pledge is stuck when it has waited in PENDING or AUTHORIZED for more than `stuckAfterSeconds`.
+ */
 export async function listPledgesFor(
   sql: Queryable,
   caller: AuthUser | undefined,
   query: ListQuery,
   page: { limit: number; after: { createdAt: string; id: string } | undefined },
+  stuckAfterSeconds: number,
 ): Promise<{ view: 'full' | 'public'; rows: PledgeRow[] }> {
   const listing = listingFor(caller, query)
   if ('refused' in listing) throw REFUSALS[listing.refused]()
-  return { view: listing.view, rows: await listPledges(sql, { ...listing.filter, ...page }) }
+  const { stuck, ...filter } = listing.filter
+  const rows = await listPledges(sql, {
+    ...filter,
+    ...(stuck ? { stuckForSeconds: stuckAfterSeconds } : {}),
+    ...page,
+  })
+  return { view: listing.view, rows }
+}
+
+export interface PledgeStatistics {
+  /** Every state, zeros included: how many pledges and the sum of their amounts. */
+  byState: Record<PledgeState, { count: number; amountCents: number }>
+  stuck: number
+}
+
+/** The pledges created within [from, to) (either end open), counted by state, and the stuck ones among them. */
+export async function pledgeStatistics(
+  sql: Queryable,
+  window: { from?: string | undefined; to?: string | undefined },
+  stuckAfterSeconds: number,
+): Promise<PledgeStatistics> {
+  const rows = await pledgeFiguresByState(sql, { ...window, stuckForSeconds: stuckAfterSeconds })
+  const byState = Object.fromEntries(
+    PledgeState.options.map((state) => [state, { count: 0, amountCents: 0 }]),
+  ) as PledgeStatistics['byState']
+  let stuck = 0
+  for (const row of rows) {
+    byState[row.state] = { count: row.count, amountCents: numericToCents(row.amount) }
+    stuck += row.stuck
+  }
+  return { byState, stuck }
 }
 
 type PaymentEvent = CloudEvent<

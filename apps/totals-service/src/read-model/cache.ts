@@ -89,6 +89,47 @@ export class TotalsCache {
     return pending
   }
 
+  /**
+   * Several campaigns' totals, in the order asked (a repeated id answered at each place). Those in
+   * memory cost nothing, as in `get`; those already being loaded are waited for; the rest are read
+   * together in one query, however many they are.
+   */
+  getMany(campaignIds: string[]): Promise<TotalsSnapshot[]> {
+    const answers = new Map<string, TotalsSnapshot | Promise<TotalsSnapshot>>()
+    const missing: string[] = []
+    for (const id of new Set(campaignIds)) {
+      const answer = this.peek(id) ?? this.loading.get(id)
+      if (answer) answers.set(id, answer)
+      else missing.push(id)
+    }
+    if (missing.length > 0) for (const [id, pending] of this.loadMany(missing)) answers.set(id, pending)
+    return Promise.all(campaignIds.map((id) => answers.get(id)!))
+  }
+
+  /**
+   * `load` for several campaigns in one query. Each is registered as loading until it answers, so
+   * a single read of one of them meanwhile waits for this query instead of making its own.
+   */
+  private loadMany(campaignIds: string[]): Map<string, Promise<TotalsSnapshot>> {
+    this.metrics.loads.add(campaignIds.length)
+    const found = findManyTotals(this.options.sql, campaignIds).then(
+      (rows) => new Map(rows.map((snapshot) => [snapshot.campaignId, snapshot])),
+    )
+    const pending = new Map<string, Promise<TotalsSnapshot>>()
+    for (const id of campaignIds) {
+      const loaded = found
+        .then((rows) => {
+          const snapshot = rows.get(id) ?? emptyTotals(id)
+          this.offer(snapshot)
+          return this.entries.get(id)?.snapshot ?? snapshot
+        })
+        .finally(() => this.loading.delete(id))
+      this.loading.set(id, loaded)
+      pending.set(id, loaded)
+    }
+    return pending
+  }
+
   /** Whether a change to this campaign matters here (held, being loaded, or streamed to someone). */
   tracks(campaignId: string): boolean {
     return this.entries.has(campaignId) || this.loading.has(campaignId) || this.subscribers.has(campaignId)

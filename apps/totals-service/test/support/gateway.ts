@@ -23,6 +23,7 @@ export function startGateway(totalsUrl: string, options: { idleTimeout?: number 
     bodyLimitBytes: 1024 * 1024,
     corsOrigins: [],
     probeTimeoutMs: 200,
+    adminDir: '/nonexistent/admin-dist', // the panel is not what these tests look at
   })
   const server = Bun.serve({
     port: 0,

@@ -20,8 +20,8 @@ export function usersHandlers({ sql, accounts }: { sql: Sql; accounts: AccountsD
   }
 
   const audit: AppRouteHandler<AuditRoute> = async (c) => {
-    const { limit, cursor } = c.req.valid('query')
-    const rows = await listAudit(sql, { limit, after: cursorFrom(cursor) })
+    const { limit, cursor, ...filter } = c.req.valid('query')
+    const rows = await listAudit(sql, { ...filter, limit, after: cursorFrom(cursor) })
     const items = rows.map((row) => ({ ...row, at: row.at.toISOString() }))
     return c.json(
       { items, nextCursor: nextCursorOf(rows, limit, (row) => ({ createdAt: row.at, id: row.id })) },

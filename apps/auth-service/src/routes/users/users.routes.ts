@@ -1,4 +1,4 @@
-import { PageQuery, page, UserPatch } from '@careforall/contracts'
+import { PageQuery, page, Timestamp, UserPatch } from '@careforall/contracts'
 import { jsonContent, problemResponses, Security } from '@careforall/http'
 import { createRoute, z } from '@hono/zod-openapi'
 import { User } from '../schemas'
@@ -12,7 +12,7 @@ export const list = createRoute({
   path: '/api/auth/users',
   tags,
   security,
-  summary: 'Users, newest first; `q` searches email and name (admin)',
+  summary: 'Users, newest first; `q` searches email and name, or is a user id (admin)',
   request: { query: PageQuery.extend({ q: z.string().trim().max(200).optional() }) },
   responses: {
     200: { description: 'A page of users', content: json(page(User)) },
@@ -63,7 +63,28 @@ export const audit = createRoute({
   tags,
   security,
   summary: 'The audit log of role and status changes, newest first (admin)',
-  request: { query: PageQuery },
+  description:
+    'Also the captures and refunds admins asked for (`payment.captured`, `payment.refunded`). ' +
+    'Filters combine; the cursor pages through the filtered entries.',
+  request: {
+    query: PageQuery.extend({
+      action: z
+        .string()
+        .min(1)
+        .max(100)
+        .optional()
+        .openapi({
+          example: 'payment.refunded',
+          description:
+            'Exactly this action: `user.role_changed`, `user.disabled`, `user.enabled`, ' +
+            '`payment.captured`, `payment.refunded`',
+        }),
+      actorId: z.uuid().optional().openapi({ description: 'The admin who acted' }),
+      targetId: z.uuid().optional().openapi({ description: 'The user or payment acted on' }),
+      from: Timestamp.optional().openapi({ description: 'Entries at or after this time' }),
+      to: Timestamp.optional().openapi({ description: 'Entries before this time' }),
+    }),
+  },
   responses: {
     200: { description: 'A page of audit entries', content: json(page(AuditEntry)) },
     400: problemResponses[400],

@@ -1,9 +1,15 @@
-import { numericToCents } from '@careforall/contracts'
+import { fromCents, numericToCents, PledgeState } from '@careforall/contracts'
 import type { Sql } from '@careforall/db'
 import { type AppRouteHandler, cursorFrom, idempotently, nextCursorOf } from '@careforall/http'
 import { donorKeyOf, receiptTokenOf } from '../../domain/donor'
 import type { HistoryRow, PledgeRow } from '../../store/pledges'
-import { createPledge, listPledgesFor, type PledgeDeps, readPledge } from '../../usecases/pledges'
+import {
+  createPledge,
+  listPledgesFor,
+  type PledgeDeps,
+  pledgeStatistics,
+  readPledge,
+} from '../../usecases/pledges'
 import type * as routes from './pledges.routes'
 
 const money = (numeric: string) => numericToCents(numeric) / 100
@@ -47,6 +53,8 @@ function toHistory(rows: HistoryRow[]) {
 export interface PledgeHandlerDeps extends PledgeDeps {
   sql: Sql
   receiptTokenSecret: string
+  /** STUCK_PLEDGE_SECONDS. */
+  stuckAfterSeconds: number
 }
 
 export function pledgeHandlers(deps: PledgeHandlerDeps) {
@@ -81,13 +89,36 @@ export function pledgeHandlers(deps: PledgeHandlerDeps) {
 
   const list: AppRouteHandler<routes.ListRoute> = async (c) => {
     const query = c.req.valid('query')
-    const { view, rows } = await listPledgesFor(sql, c.get('user'), query, {
-      limit: query.limit,
-      after: cursorFrom(query.cursor),
-    })
+    const { view, rows } = await listPledgesFor(
+      sql,
+      c.get('user'),
+      query,
+      { limit: query.limit, after: cursorFrom(query.cursor) },
+      deps.stuckAfterSeconds,
+    )
     const items = view === 'full' ? rows.map(toPledge) : rows.map(toPublicDonation)
     return c.json({ items, nextCursor: nextCursorOf(rows, query.limit, (r) => r) }, 200)
   }
 
-  return { create, get, list }
+  const stats: AppRouteHandler<routes.StatsRoute> = async (c) => {
+    const { from, to } = c.req.valid('query')
+    const figures = await pledgeStatistics(sql, { from, to }, deps.stuckAfterSeconds)
+    const byState = {} as Record<PledgeState, { count: number; amount: number }>
+    for (const state of PledgeState.options) {
+      const { count, amountCents } = figures.byState[state]
+      byState[state] = { count, amount: fromCents(amountCents) }
+    }
+    return c.json(
+      {
+        from: from ?? null,
+        to: to ?? null,
+        byState,
+        stuck: figures.stuck,
+        stuckAfterSeconds: deps.stuckAfterSeconds,
+      },
+      200,
+    )
+  }
+
+  return { create, get, list, stats }
 }

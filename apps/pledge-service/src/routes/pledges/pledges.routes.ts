@@ -74,6 +74,70 @@ export const create = createRoute({
   },
 })
 
+const StateFigures = z.object({
+  count: z.number().int().nonnegative().openapi({ example: 12 }),
+  amount: z.number().nonnegative().openapi({ example: 310.5, description: 'USD, the sum of their amounts' }),
+})
+
+export const PledgeStats = z
+  .object({
+    from: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The `from` asked for; null: since the first pledge' }),
+    to: z.string().nullable().openapi({ description: 'The `to` asked for; null: until now' }),
+    byState: z
+      .object({
+        PENDING: StateFigures,
+        AUTHORIZED: StateFigures,
+        CAPTURED: StateFigures,
+        REFUNDED: StateFigures,
+        FAILED: StateFigures,
+      })
+      .openapi({
+        description: 'Pledges created in the window, by their state now; every state, zeros included',
+      }),
+    stuck: z
+      .number()
+      .int()
+      .nonnegative()
+      .openapi({
+        example: 0,
+        description:
+          'Of those, the PENDING or AUTHORIZED ones unchanged for more than `stuckAfterSeconds` ' +
+          '(listed by `GET /api/pledges?stuck=true`)',
+      }),
+    stuckAfterSeconds: z
+      .number()
+      .int()
+      .openapi({ example: 300, description: 'The service setting STUCK_PLEDGE_SECONDS' }),
+  })
+  .openapi('PledgeStats')
+
+/** Declared before `get`, so `/api/pledges/stats` is never read as a pledge id. */
+export const stats = createRoute({
+  method: 'get',
+  path: '/api/pledges/stats',
+  tags,
+  security: Security.admin,
+  summary: 'Pledges by state, and how many are stuck (admin)',
+  description:
+    'Counts and sums the pledges created in `[from, to)` (the same window as the list’s `from` and ' +
+    '`to`; either end may be left open, both for all time) by the state each is in now.',
+  request: {
+    query: z.object({
+      from: Timestamp.optional().openapi({ description: 'Created at or after; default: no lower bound' }),
+      to: Timestamp.optional().openapi({ description: 'Created before; default: no upper bound' }),
+    }),
+  },
+  responses: {
+    200: { description: 'The figures', content: json(PledgeStats) },
+    400: problemResponses[400],
+    401: problemResponses[401],
+    403: problemResponses[403],
+  },
+})
+
 export const get = createRoute({
   method: 'get',
   path: '/api/pledges/{id}',
@@ -99,7 +163,8 @@ export const list = createRoute({
   summary: "A campaign's public donations, your own pledges, or (admin) any filter",
   description:
     '`campaignId` alone: captured donations, anyone may read, anonymous donors masked. `mine=true`: your pledges. ' +
-    'Admins may filter by `state`, `from` and `to` (and see full pledges).',
+    'Admins may filter by `state`, `from` and `to` (`created_at` in `[from, to)`) and `stuck=true` ' +
+    '(PENDING or AUTHORIZED, unchanged for more than STUCK_PLEDGE_SECONDS), and see full pledges.',
   request: {
     query: PageQuery.extend({
       campaignId: z.uuid().optional(),
@@ -107,6 +172,10 @@ export const list = createRoute({
       state: PledgeState.optional(),
       from: Timestamp.optional(),
       to: Timestamp.optional(),
+      stuck: z
+        .enum(['true', 'false'])
+        .optional()
+        .openapi({ description: 'Admins: only the stuck pledges (see `GET /api/pledges/stats`)' }),
     }),
   },
   responses: {
@@ -118,5 +187,6 @@ export const list = createRoute({
 })
 
 export type CreateRoute = typeof create
+export type StatsRoute = typeof stats
 export type GetRoute = typeof get
 export type ListRoute = typeof list

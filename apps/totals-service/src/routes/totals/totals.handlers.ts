@@ -23,6 +23,12 @@ function keepOpen(c: Context): void {
 }
 
 export function totalsHandlers({ cache, heartbeatMs }: { cache: TotalsCache; heartbeatMs: number }) {
+  const list: AppRouteHandler<routes.ListRoute> = async (c) => {
+    const { campaignIds } = c.req.valid('query')
+    const snapshots = await cache.getMany(campaignIds)
+    return c.json({ items: snapshots.map(totalsBody) }, 200)
+  }
+
   const get: AppRouteHandler<routes.GetRoute> = async (c) => {
     const { campaignId } = c.req.valid('param')
     const snapshot = cache.peek(campaignId) ?? (await cache.load(campaignId))
@@ -70,5 +76,5 @@ export function totalsHandlers({ cache, heartbeatMs }: { cache: TotalsCache; hea
     })
   }
 
-  return { get, stream }
+  return { list, get, stream }
 }

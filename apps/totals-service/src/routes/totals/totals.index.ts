@@ -6,5 +6,8 @@ import * as routes from './totals.routes'
 /** The public reads: no authentication (a campaign page shows its totals to everyone). */
 export function totalsRouter(deps: { cache: TotalsCache; heartbeatMs: number }) {
   const handlers = totalsHandlers(deps)
-  return createRouter().openapi(routes.get, handlers.get).openapi(routes.stream, handlers.stream)
+  return createRouter()
+    .openapi(routes.list, handlers.list)
+    .openapi(routes.get, handlers.get)
+    .openapi(routes.stream, handlers.stream)
 }

@@ -28,6 +28,54 @@ export const CampaignTotals = z
   })
   .openapi('CampaignTotals')
 
+/** How many campaigns one `GET /api/totals?campaignIds=` may ask for. */
+export const MAX_CAMPAIGN_IDS = 100
+
+/** `a,b,c`: 1 to MAX_CAMPAIGN_IDS uuids, in the order the answer keeps. */
+const CampaignIds = z
+  .string()
+  .transform((value, ctx) => {
+    const ids = value.split(',')
+    if (ids.length > MAX_CAMPAIGN_IDS) {
+      ctx.addIssue({ code: 'custom', message: `at most ${MAX_CAMPAIGN_IDS} campaign ids` })
+      return z.NEVER
+    }
+    const bad = ids.findIndex((id) => !z.uuid().safeParse(id).success)
+    if (bad >= 0) {
+      ctx.addIssue({ code: 'custom', message: `campaign id ${bad + 1} is not a uuid` })
+      return z.NEVER
+    }
+    return ids
+  })
+  .openapi({
+    description: `Comma-separated campaign ids (uuids), 1 to ${MAX_CAMPAIGN_IDS}; the answer keeps their order`,
+    example: '01936f8e-2c4a-7b3e-9d1f-5a6b7c8d9e0f,01936f8e-2c4a-7b3e-9d1f-5a6b7c8d9e10',
+  })
+
+export const list = createRoute({
+  method: 'get',
+  path: '/api/totals',
+  tags,
+  summary: 'Several campaigns’ totals at once',
+  description:
+    `The same totals as \`GET /api/totals/{campaignId}\`, for up to ${MAX_CAMPAIGN_IDS} campaigns, in the ` +
+    'order asked, zeros for one without payments. Served from memory like it: no database work for ' +
+    'campaigns held there, one query for all the others.',
+  request: { query: z.object({ campaignIds: CampaignIds }) },
+  responses: {
+    200: {
+      description: 'One item per id asked for',
+      content: {
+        'application/json': {
+          schema: z.object({ items: z.array(CampaignTotals) }).openapi('CampaignTotalsList'),
+        },
+      },
+    },
+    400: problemResponses[400],
+  },
+})
+export type ListRoute = typeof list
+
 export const get = createRoute({
   method: 'get',
   path: '/api/totals/{campaignId}',
