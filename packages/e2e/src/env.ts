@@ -12,5 +12,9 @@ export const e2eEnv = z
     CHAOS_PLEDGES: z.coerce.number().int().min(10).default(1000),
     /** A file the chaos test writes the platform's whole output to, for a post-mortem. */
     CHAOS_OUTPUT: z.string().optional(),
+    /** Debian's Chromium, which the admin panel's browser tests drive with playwright-core. */
+    CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+    /** Where the browser tests keep their screenshots (a CI artifact). */
+    SCREENSHOT_DIR: z.string().optional(),
   })
   .parse(process.env)
