@@ -177,14 +177,18 @@ export function ConfirmDialog({
 }) {
   const titleId = useId()
   const cancelRef = useRef<HTMLButtonElement>(null)
+  // The latest onCancel, so a parent passing a new function on each render neither moves the
+  // focus back to Cancel nor re-adds the listener.
+  const cancel = useRef(onCancel)
+  cancel.current = onCancel
   useEffect(() => {
     cancelRef.current?.focus()
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onCancel()
+      if (event.key === 'Escape') cancel.current()
     }
     document.addEventListener('keydown', onKey)
     return () => document.removeEventListener('keydown', onKey)
-  }, [onCancel])
+  }, [])
   return (
     <div className="overlay">
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId}>

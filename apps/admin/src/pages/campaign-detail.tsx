@@ -1,3 +1,5 @@
+import { useQueryClient } from '@tanstack/react-query'
+import { useEffect } from 'react'
 import { useParams } from 'react-router'
 import { useCampaign, useDonations } from '../api/campaigns'
 import type { Campaign } from '../api/types'
@@ -57,6 +59,12 @@ function GoalProgress({ raised, goal }: { raised: number; goal: number }) {
 function LiveTotals({ campaign }: { campaign: Campaign }) {
   const { totals, state, query } = useLiveTotals(campaign.id)
   const raised = totals?.totalAmount ?? campaign.currentAmount ?? null
+  // A change of the totals is a donation captured or refunded: the list below follows it.
+  const queryClient = useQueryClient()
+  const changedAt = totals?.lastUpdated
+  useEffect(() => {
+    if (changedAt) void queryClient.invalidateQueries({ queryKey: ['campaigns', 'donations', campaign.id] })
+  }, [changedAt, campaign.id, queryClient])
   return (
     <section className="card" aria-labelledby="totals-title">
       <h2 id="totals-title">Totals</h2>

@@ -204,6 +204,18 @@ describe('live totals', () => {
     expect(source.readyState).toBe(FakeEventSource.CLOSED)
   })
 
+  test('a change of the totals brings the donations list up to date', async () => {
+    const calls = platform()
+    renderPage(<CampaignDetailPage />, AT)
+    await waitFor(() => expect(progress().getAttribute('aria-valuenow')).toBe('20'))
+    const donationReads = () => calls.filter((c) => c.method === 'GET' && c.path === '/api/pledges').length
+    await waitFor(() => expect(donationReads()).toBeGreaterThan(0))
+    const before = donationReads()
+    const source = FakeEventSource.instances[0]!
+    act(() => source.emit('totals', totals({ totalAmount: 12_600, lastUpdated: '2026-12-04T22:00:00.000Z' }), '8'))
+    await waitFor(() => expect(donationReads()).toBe(before + 1))
+  })
+
   test('caps the bar at the goal but says how far past it the campaign is', async () => {
     platform({ 'GET /api/totals/:id': { body: totals({ totalAmount: 30_000 }) } })
     renderPage(<CampaignDetailPage />, AT)
