@@ -183,7 +183,8 @@ describe('the admin panel in a real browser', () => {
       socket.onopen = resolve
       socket.onerror = reject
     })
-    await page.getByText('Connected', { exact: true }).waitFor({ timeout: 15_000 })
+    // "Connected", perhaps followed by a notice ("· Administrator joined the chat").
+    await page.locator('.chat-state', { hasText: /^Connected/ }).waitFor({ timeout: 15_000 })
     socket.send(JSON.stringify({ message: '<b>hello</b> from a donor' }))
     // The donor's own copy comes back first: the message is in the room.
     await eventually(
