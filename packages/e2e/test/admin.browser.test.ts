@@ -245,6 +245,8 @@ describe('the admin panel in a real browser', () => {
         timeout: 15_000,
       })
       expect(await page.locator('.state-error').count()).toBe(0)
+      // The charts load in their own chunk: scan them drawn, not before.
+      if (name === 'analytics') await page.locator('.recharts-surface').first().waitFor()
       found.push(...(await scan(name)))
     }
     // At a tablet's width too.
