@@ -212,7 +212,9 @@ describe('live totals', () => {
     await waitFor(() => expect(donationReads()).toBeGreaterThan(0))
     const before = donationReads()
     const source = FakeEventSource.instances[0]!
-    act(() => source.emit('totals', totals({ totalAmount: 12_600, lastUpdated: '2026-12-04T22:00:00.000Z' }), '8'))
+    act(() =>
+      source.emit('totals', totals({ totalAmount: 12_600, lastUpdated: '2026-12-04T22:00:00.000Z' }), '8'),
+    )
     await waitFor(() => expect(donationReads()).toBe(before + 1))
   })
 
