@@ -46,7 +46,7 @@ ARG SERVICE
 # The gateway serves the admin panel at /admin: its image carries the panel's static build (made
 # with the panel's dev dependencies, which stay in this stage). Other services get an empty folder.
 RUN if [ "$SERVICE" = "gateway-service" ]; then \
-  bun install --frozen-lockfile --filter ./apps/admin && cd apps/admin && bun --bun x vite build --logLevel warn; \
+  bun install --frozen-lockfile --filter ./apps/admin && bun run --cwd apps/admin build --logLevel warn; \
   else mkdir -p apps/admin/dist; fi
 
 FROM ${BUN_IMAGE} AS service

@@ -5,9 +5,9 @@ import { join } from 'node:path'
 export const ADMIN_DIR = new URL('../../../apps/admin', import.meta.url).pathname
 export const ADMIN_DIST = join(ADMIN_DIR, 'dist')
 
-/** Vite on Bun (`bun --bun`): the panel builds with the runtime the platform runs on. */
-export function viteCommand(...args: string[]): string[] {
-  return [process.execPath, '--bun', 'x', 'vite', 'build', '--logLevel', 'warn', ...args]
+/** The panel's own `build` script (Vite on Bun), quiet but for warnings; `--watch` rebuilds on change. */
+export function adminBuildCommand(...args: string[]): string[] {
+  return [process.execPath, 'run', 'build', '--logLevel', 'warn', ...args]
 }
 
 async function newestMtime(path: string): Promise<number> {
@@ -39,7 +39,12 @@ export async function adminBuildIsStale(): Promise<boolean> {
 
 /** Builds the panel once; resolves with Vite's output when it fails. */
 export async function buildAdminPanel(): Promise<{ ok: true } | { ok: false; output: string }> {
-  const proc = Bun.spawn(viteCommand(), { cwd: ADMIN_DIR, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
+  const proc = Bun.spawn(adminBuildCommand(), {
+    cwd: ADMIN_DIR,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    stdin: 'ignore',
+  })
   const [out, err, code] = await Promise.all([
     new Response(proc.stdout).text(),
     new Response(proc.stderr).text(),

@@ -1,5 +1,5 @@
 import { roleUrl, withDatabase } from '@careforall/db'
-import { ADMIN_DIR, adminBuildIsStale, buildAdminPanel, viteCommand } from './admin-panel'
+import { ADMIN_DIR, adminBuildCommand, adminBuildIsStale, buildAdminPanel } from './admin-panel'
 import { OutageCollapser } from './collapse'
 import { DEFAULT_ADMIN_PASSWORD, devEnv, inheritedEnv } from './env'
 import { createOutput, type Output } from './output'
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
         name: 'admin',
         index: processes.length,
         cwd: ADMIN_DIR,
-        cmd: viteCommand('--watch'),
+        cmd: adminBuildCommand('--watch'),
         env: inheritedEnv,
         raw: devEnv.DEV_RAW_LOGS,
         color,

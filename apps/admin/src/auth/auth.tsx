@@ -26,11 +26,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const result = await api<AuthResult>('/api/auth/login', { method: 'POST', body: { email, password } })
     if (result.user.role !== 'admin') {
       // Do not leave a donor's session behind: end it at once.
-      await fetch('/api/auth/logout', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ refreshToken: result.refreshToken }),
-      }).catch(() => undefined)
+      await api('/api/auth/logout', { method: 'POST', body: { refreshToken: result.refreshToken } }).catch(
+        () => undefined,
+      )
       throw new NotAdminError()
     }
     session.set(toSession(result))

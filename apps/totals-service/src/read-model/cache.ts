@@ -74,19 +74,26 @@ export class TotalsCache {
   }
 
   load(campaignId: string): Promise<TotalsSnapshot> {
-    let pending = this.loading.get(campaignId)
-    if (!pending) {
-      this.metrics.loads.add(1)
-      pending = findTotals(this.options.sql, campaignId)
-        .then((found) => {
-          const snapshot = found ?? emptyTotals(campaignId)
-          this.offer(snapshot)
-          return this.entries.get(campaignId)?.snapshot ?? snapshot
-        })
-        .finally(() => this.loading.delete(campaignId))
-      this.loading.set(campaignId, pending)
-    }
-    return pending
+    const pending = this.loading.get(campaignId)
+    if (pending) return pending
+    this.metrics.loads.add(1)
+    return this.settle(campaignId, findTotals(this.options.sql, campaignId))
+  }
+
+  /**
+   * Registers a campaign as loading until `found` answers (so concurrent reads wait for it), then
+   * offers what was read (zeros for a campaign without a row) and answers what the cache holds.
+   */
+  private settle(campaignId: string, found: Promise<TotalsSnapshot | undefined>): Promise<TotalsSnapshot> {
+    const loaded = found
+      .then((snapshot) => {
+        const read = snapshot ?? emptyTotals(campaignId)
+        this.offer(read)
+        return this.entries.get(campaignId)?.snapshot ?? read
+      })
+      .finally(() => this.loading.delete(campaignId))
+    this.loading.set(campaignId, loaded)
+    return loaded
   }
 
   /**
@@ -115,19 +122,15 @@ export class TotalsCache {
     const found = findManyTotals(this.options.sql, campaignIds).then(
       (rows) => new Map(rows.map((snapshot) => [snapshot.campaignId, snapshot])),
     )
-    const pending = new Map<string, Promise<TotalsSnapshot>>()
-    for (const id of campaignIds) {
-      const loaded = found
-        .then((rows) => {
-          const snapshot = rows.get(id) ?? emptyTotals(id)
-          this.offer(snapshot)
-          return this.entries.get(id)?.snapshot ?? snapshot
-        })
-        .finally(() => this.loading.delete(id))
-      this.loading.set(id, loaded)
-      pending.set(id, loaded)
-    }
-    return pending
+    return new Map(
+      campaignIds.map((id) => [
+        id,
+        this.settle(
+          id,
+          found.then((rows) => rows.get(id)),
+        ),
+      ]),
+    )
   }
 
   /** Whether a change to this campaign matters here (held, being loaded, or streamed to someone). */
